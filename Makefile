@@ -1,0 +1,146 @@
+# Régie: one non-recursive Makefile. `make` builds regied, regie and
+# libregie.a; `make check` runs every test against a throwaway PostgreSQL.
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SHAREDIR   ?= $(PREFIX)/share/regie
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+SANITIZE   ?=
+B          := build
+
+PKGS_LIB   := msgpack libevent libevent_pthreads
+PKGS_SRV   := $(PKGS_LIB) libpq libsodium
+PKGS_TUI   := $(PKGS_LIB) ncursesw
+PKGS_TEST  := cmocka
+
+pc_cflags   = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs     = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wvla -Wno-unused-parameter
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ilib -I$(B) \
+              -I/usr/include/postgresql -MMD -MP
+LDFLAGS    ?=
+ALL_LDFLAGS := -pthread $(LDFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# A change of flags (SANITIZE=..., CFLAGS=...) rebuilds everything, so
+# objects built differently never end up in one binary.
+FLAGS_STAMP := $(B)/.flags-$(shell echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)
+$(FLAGS_STAMP):
+	@mkdir -p $(B)
+	@rm -f $(B)/.flags-*
+	@touch $@
+
+LIB_SRC    := $(sort $(wildcard lib/*.c))
+SRV_SRC    := $(sort $(wildcard serverd/*.c))
+TUI_SRC    := $(sort $(wildcard tui/*.c))
+MIGRATIONS := $(sort $(wildcard sql/migrations/*.sql))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o)
+SRV_OBJ    := $(SRV_SRC:%.c=$(B)/%.o) $(B)/migrations.o
+SRV_CORE   := $(filter-out $(B)/serverd/main.o,$(SRV_OBJ))
+TUI_OBJ    := $(TUI_SRC:%.c=$(B)/%.o)
+TUI_CORE   := $(filter-out $(B)/tui/main.o,$(TUI_OBJ))
+
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+ITEST_SRC  := $(sort $(wildcard tests/integration/it_*.c))
+ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(B)/tests/%)
+HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/harness/*.c))
+
+.PHONY: all deps check unit integration tui-test mancheck demo demo-stop install clean bench fuzz
+all: regied regie libregie.a
+
+deps:
+	@sh tools/deps.sh
+
+libregie.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+regied: $(SRV_OBJ) libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SRV_OBJ) libregie.a $(call pc_libs,$(PKGS_SRV))
+
+regie: $(TUI_OBJ) libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) libregie.a $(call pc_libs,$(PKGS_TUI))
+
+$(B)/lib/%.o: lib/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) -c -o $@ $<
+$(B)/serverd/%.o: serverd/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iserverd $(call pc_cflags,$(PKGS_SRV)) -c -o $@ $<
+$(B)/tui/%.o: tui/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itui $(call pc_cflags,$(PKGS_TUI)) -c -o $@ $<
+$(B)/tests/%.o: tests/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iserverd -Itui -Itests/harness $(call pc_cflags,$(PKGS_SRV) $(PKGS_TUI) $(PKGS_TEST)) -c -o $@ $<
+
+# The migrations are compiled into regied, so that it knows exactly which
+# schema it speaks and can refuse a database that is ahead of it.
+$(B)/tools/sql2c: tools/sql2c.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+$(B)/migrations.c: $(MIGRATIONS) $(B)/tools/sql2c
+	$(B)/tools/sql2c $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+$(B)/migrations.o: $(B)/migrations.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -Iserverd -c -o $@ $<
+
+# Unit tests need no database. test_lib_* link the library alone,
+# test_srv_* the server core too (minus main), test_tui_* the client core.
+$(B)/tests/test_lib_%: $(B)/tests/unit/test_lib_%.o libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< libregie.a $(call pc_libs,$(PKGS_LIB) $(PKGS_TEST))
+$(B)/tests/test_srv_%: $(B)/tests/unit/test_srv_%.o $(SRV_CORE) libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) libregie.a \
+	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
+$(B)/tests/test_tui_%: $(B)/tests/unit/test_tui_%.o $(TUI_CORE) libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_CORE) libregie.a \
+	    $(call pc_libs,$(PKGS_TUI) $(PKGS_TEST))
+$(B)/tests/it_%: $(B)/tests/integration/it_%.o $(HARNESS_OBJ) libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS_OBJ) libregie.a \
+	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
+
+check: deps
+	@$(MAKE) --no-print-directory all tests
+	@sh tests/run.sh
+
+tests: $(UNIT_BIN) $(ITEST_BIN)
+
+unit: $(UNIT_BIN)
+	@sh tests/run.sh unit
+
+integration: all $(ITEST_BIN)
+	@sh tests/run.sh integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh start
+
+demo-stop:
+	@sh tools/demo.sh stop
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 regie $(DESTDIR)$(BINDIR)/regie
+	install -m 755 regied $(DESTDIR)$(SBINDIR)/regied
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -rf $(B) regied regie libregie.a
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

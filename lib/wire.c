@@ -1,0 +1,693 @@
+/* MessagePack-RPC on a byte stream: the bounded scanner, the decoder
+ * (msgpack-c, copied into rv trees at once) and the encoder. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <msgpack.h>
+
+#include "buf.h"
+#include "rv.h"
+#include "wire.h"
+#include "xmalloc.h"
+
+/* The scanner keeps its stack on the C stack: a limit above this depth
+ * is treated as this depth. */
+#define WIRE_SCAN_STACK_MAX 64u
+
+/* msgpack-c's C unpacker nests at most MSGPACK_EMBED_STACK_SIZE (32)
+ * containers; wire_decode refuses deeper input itself. */
+#define WIRE_DECODE_MAX_DEPTH 32u
+
+#define RPC_METHOD_MAX 64u
+
+static uint64_t
+wire_be(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+enum wire_kind { WIRE_FIXED, WIRE_BYTES, WIRE_ARRAY, WIRE_MAP };
+
+/*
+ * What the first byte of a value says: its kind, the size of its header
+ * (type byte, length or count, ext type), the number of length or count
+ * bytes after the type byte, and for fixed kinds the whole size or the
+ * count. Returns -1 for 0xc1, the one byte that starts nothing.
+ */
+static int
+wire_head(uint8_t b, enum wire_kind *kind, unsigned *hdr, unsigned *lenbytes,
+    uint64_t *fixed)
+{
+	*lenbytes = 0;
+	*fixed = 0;
+	*hdr = 1;
+	*kind = WIRE_FIXED;
+
+	if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+		return 0;
+	if (b >= 0x80 && b <= 0x8f) {
+		*kind = WIRE_MAP;
+		*fixed = b & 0x0f;
+		return 0;
+	}
+	if (b >= 0x90 && b <= 0x9f) {
+		*kind = WIRE_ARRAY;
+		*fixed = b & 0x0f;
+		return 0;
+	}
+	if (b >= 0xa0 && b <= 0xbf) {
+		*kind = WIRE_BYTES;
+		*fixed = b & 0x1f;
+		return 0;
+	}
+	switch (b) {
+	case 0xc4: case 0xd9:			/* bin8, str8 */
+		*kind = WIRE_BYTES;
+		*lenbytes = 1;
+		break;
+	case 0xc5: case 0xda:			/* bin16, str16 */
+		*kind = WIRE_BYTES;
+		*lenbytes = 2;
+		break;
+	case 0xc6: case 0xdb:			/* bin32, str32 */
+		*kind = WIRE_BYTES;
+		*lenbytes = 4;
+		break;
+	case 0xc7:				/* ext8: length, then type */
+		*kind = WIRE_BYTES;
+		*lenbytes = 1;
+		*hdr = 1;
+		break;
+	case 0xc8:
+		*kind = WIRE_BYTES;
+		*lenbytes = 2;
+		*hdr = 1;
+		break;
+	case 0xc9:
+		*kind = WIRE_BYTES;
+		*lenbytes = 4;
+		*hdr = 1;
+		break;
+	case 0xca: *hdr = 5; break;		/* float32 */
+	case 0xcb: *hdr = 9; break;		/* float64 */
+	case 0xcc: case 0xd0: *hdr = 2; break;
+	case 0xcd: case 0xd1: *hdr = 3; break;
+	case 0xce: case 0xd2: *hdr = 5; break;
+	case 0xcf: case 0xd3: *hdr = 9; break;
+	case 0xd4: *hdr = 3; break;		/* fixext1: type, 1 byte */
+	case 0xd5: *hdr = 4; break;
+	case 0xd6: *hdr = 6; break;
+	case 0xd7: *hdr = 10; break;
+	case 0xd8: *hdr = 18; break;
+	case 0xdc:
+		*kind = WIRE_ARRAY;
+		*lenbytes = 2;
+		break;
+	case 0xdd:
+		*kind = WIRE_ARRAY;
+		*lenbytes = 4;
+		break;
+	case 0xde:
+		*kind = WIRE_MAP;
+		*lenbytes = 2;
+		break;
+	case 0xdf:
+		*kind = WIRE_MAP;
+		*lenbytes = 4;
+		break;
+	default:				/* 0xc1 */
+		return -1;
+	}
+	*hdr += *lenbytes;
+	if (b >= 0xc7 && b <= 0xc9)
+		*hdr += 1;			/* the ext type byte */
+	return 0;
+}
+
+static enum wire_scan
+wire_scan_run(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
+    size_t *msg_len)
+{
+	uint64_t left[WIRE_SCAN_STACK_MAX];	/* values still due per open container */
+	uint64_t pending = 0;			/* sum of left[] */
+	uint64_t count, items;
+	size_t pos = 0, max = lim->max_message;
+	unsigned depth = 0, max_depth, hdr, lenbytes;
+	enum wire_kind kind;
+
+	max_depth = lim->max_depth < WIRE_SCAN_STACK_MAX ? lim->max_depth :
+	    WIRE_SCAN_STACK_MAX;
+	for (;;) {
+		/* One value starts at pos. */
+		if (pos >= max)
+			return WIRE_SCAN_TOO_BIG;
+		if (pos >= avail)
+			return WIRE_SCAN_INCOMPLETE;
+		if (wire_head(buf[pos], &kind, &hdr, &lenbytes, &count) != 0)
+			return WIRE_SCAN_MALFORMED;
+		if (hdr > max - pos)
+			return WIRE_SCAN_TOO_BIG;
+		if (hdr > avail - pos)
+			return WIRE_SCAN_INCOMPLETE;
+		if (lenbytes != 0)
+			count = wire_be(buf + pos + 1, lenbytes);
+		pos += hdr;
+
+		switch (kind) {
+		case WIRE_FIXED:
+			break;
+		case WIRE_BYTES:
+			/* Decided from the header alone, before the bytes come. */
+			if (count > max - pos)
+				return WIRE_SCAN_TOO_BIG;
+			if (count > avail - pos)
+				return WIRE_SCAN_INCOMPLETE;
+			pos += (size_t)count;
+			break;
+		case WIRE_ARRAY:
+		case WIRE_MAP:
+			if (count > lim->max_elements)
+				return WIRE_SCAN_TOO_MANY;
+			if (depth + 1 > max_depth)
+				return WIRE_SCAN_TOO_DEEP;
+			items = kind == WIRE_MAP ? count * 2 : count;
+			if (items == 0)
+				break;		/* complete already */
+			/* Every value not yet started takes at least one
+			 * byte; each open container has one value under
+			 * way (the one that holds us), already paid for. */
+			if (pending - depth + items > max - pos)
+				return WIRE_SCAN_TOO_MANY;
+			left[depth++] = items;
+			pending += items;
+			continue;
+		}
+
+		/* A value is complete: close the containers it completes. */
+		for (;;) {
+			if (depth == 0) {
+				*msg_len = pos;
+				return WIRE_SCAN_OK;
+			}
+			pending--;
+			if (--left[depth - 1] != 0)
+				break;
+			depth--;
+		}
+	}
+}
+
+enum wire_scan
+wire_scan(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
+    size_t *msg_len)
+{
+	enum wire_scan r;
+
+	r = wire_scan_run(buf, avail, lim, msg_len);
+	if (r == WIRE_SCAN_INCOMPLETE && avail >= lim->max_message)
+		r = WIRE_SCAN_TOO_BIG;
+	return r;
+}
+
+const char *
+wire_scan_name(enum wire_scan r)
+{
+	switch (r) {
+	case WIRE_SCAN_OK:
+		return "complete message";
+	case WIRE_SCAN_INCOMPLETE:
+		return "incomplete message";
+	case WIRE_SCAN_TOO_BIG:
+		return "message too big";
+	case WIRE_SCAN_TOO_MANY:
+		return "too many elements in a container";
+	case WIRE_SCAN_TOO_DEEP:
+		return "containers nested too deep";
+	case WIRE_SCAN_MALFORMED:
+		return "malformed message";
+	}
+	return "unknown scan result";
+}
+
+/*
+ * Decoding.
+ */
+
+struct wire_decoder {
+	char *err;
+	size_t errlen;
+};
+
+static void wire_fail(struct wire_decoder *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+wire_fail(struct wire_decoder *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->err == NULL || d->errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->err, d->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+wire_pair_cmp(const struct rv_pair *a, const struct rv_pair *b)
+{
+	size_t n = a->klen < b->klen ? a->klen : b->klen;
+	int c;
+
+	if ((c = memcmp(a->key, b->key, n)) != 0)
+		return c;
+	return (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+static int
+wire_pair_ptr_cmp(const void *a, const void *b)
+{
+	return wire_pair_cmp(*(const struct rv_pair *const *)a,
+	    *(const struct rv_pair *const *)b);
+}
+
+/* Finds a key present twice in O(n log n): a map may hold 65536 pairs. */
+static const struct rv_pair *
+wire_find_duplicate(const struct rv *map)
+{
+	const struct rv_pair **sorted, *dup = NULL;
+	uint32_t i, j, n = map->m.n;
+
+	if (n <= 8) {
+		for (i = 0; i < n; i++) {
+			for (j = i + 1; j < n; j++) {
+				if (wire_pair_cmp(&map->m.items[i], &map->m.items[j]) == 0)
+					return &map->m.items[i];
+			}
+		}
+		return NULL;
+	}
+	sorted = xreallocarray(NULL, n, sizeof *sorted);
+	for (i = 0; i < n; i++)
+		sorted[i] = &map->m.items[i];
+	qsort(sorted, n, sizeof *sorted, wire_pair_ptr_cmp);
+	for (i = 1; i < n && dup == NULL; i++) {
+		if (wire_pair_cmp(sorted[i - 1], sorted[i]) == 0)
+			dup = sorted[i];
+	}
+	free(sorted);
+	return dup;
+}
+
+static struct rv *
+wire_convert(struct wire_decoder *d, const msgpack_object *o, unsigned depth)
+{
+	const struct rv_pair *dup;
+	struct rv *v, *item;
+	uint32_t i;
+
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL:
+		return rv_nil();
+	case MSGPACK_OBJECT_BOOLEAN:
+		return rv_bool(o->via.boolean);
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+		if (o->via.u64 > INT64_MAX) {
+			wire_fail(d, "integer %llu is out of range",
+			    (unsigned long long)o->via.u64);
+			return NULL;
+		}
+		return rv_int((int64_t)o->via.u64);
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		return rv_int(o->via.i64);
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		return rv_float(o->via.f64);
+	case MSGPACK_OBJECT_STR:
+		return rv_strn(o->via.str.ptr, o->via.str.size);
+	case MSGPACK_OBJECT_BIN:
+		return rv_bin(o->via.bin.ptr, o->via.bin.size);
+	case MSGPACK_OBJECT_EXT:
+		wire_fail(d, "extension types are not accepted");
+		return NULL;
+	case MSGPACK_OBJECT_ARRAY:
+		if (depth >= WIRE_DECODE_MAX_DEPTH) {
+			wire_fail(d, "containers nested too deep");
+			return NULL;
+		}
+		v = rv_array();
+		if (o->via.array.size != 0) {
+			v->a.items = xreallocarray(NULL, o->via.array.size, sizeof *v->a.items);
+			v->a.cap = o->via.array.size;
+		}
+		for (i = 0; i < o->via.array.size; i++) {
+			if ((item = wire_convert(d, &o->via.array.ptr[i], depth + 1)) == NULL) {
+				rv_free(v);
+				return NULL;
+			}
+			v->a.items[v->a.n++] = item;
+		}
+		return v;
+	case MSGPACK_OBJECT_MAP:
+		if (depth >= WIRE_DECODE_MAX_DEPTH) {
+			wire_fail(d, "containers nested too deep");
+			return NULL;
+		}
+		v = rv_map();
+		if (o->via.map.size != 0) {
+			v->m.items = xreallocarray(NULL, o->via.map.size, sizeof *v->m.items);
+			v->m.cap = o->via.map.size;
+		}
+		for (i = 0; i < o->via.map.size; i++) {
+			const msgpack_object_kv *kv = &o->via.map.ptr[i];
+			struct rv_pair *p;
+
+			if (kv->key.type != MSGPACK_OBJECT_STR) {
+				wire_fail(d, "map keys must be strings, not %s",
+				    kv->key.type == MSGPACK_OBJECT_BIN ? "binary" :
+				    "another type");
+				rv_free(v);
+				return NULL;
+			}
+			if ((item = wire_convert(d, &kv->val, depth + 1)) == NULL) {
+				rv_free(v);
+				return NULL;
+			}
+			p = &v->m.items[v->m.n++];
+			p->key = xmalloc((size_t)kv->key.via.str.size + 1);
+			memcpy(p->key, kv->key.via.str.ptr, kv->key.via.str.size);
+			p->key[kv->key.via.str.size] = '\0';
+			p->klen = kv->key.via.str.size;
+			p->val = item;
+		}
+		if ((dup = wire_find_duplicate(v)) != NULL) {
+			wire_fail(d, "duplicate key '%.*s'",
+			    (int)(dup->klen > 64 ? 64 : dup->klen), dup->key);
+			rv_free(v);
+			return NULL;
+		}
+		return v;
+	}
+	wire_fail(d, "unknown MessagePack type");
+	return NULL;
+}
+
+struct rv *
+wire_decode(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+	/* Scanning again is cheap, and makes the decoder safe on its own:
+	 * no count can then claim more than the bytes hold. */
+	const struct wire_limits lim = { len, UINT32_MAX, WIRE_DECODE_MAX_DEPTH };
+	struct wire_decoder d = { err, errlen };
+	msgpack_unpacked u;
+	msgpack_unpack_return ret;
+	enum wire_scan r;
+	size_t off = 0, msg_len = 0;
+	struct rv *v;
+
+	if (err != NULL && errlen != 0)
+		err[0] = '\0';
+	if (len == 0) {
+		wire_fail(&d, "empty message");
+		return NULL;
+	}
+	r = wire_scan_run(data, len, &lim, &msg_len);
+	if (r == WIRE_SCAN_TOO_BIG || r == WIRE_SCAN_INCOMPLETE) {
+		wire_fail(&d, "truncated message");
+		return NULL;
+	}
+	if (r != WIRE_SCAN_OK) {
+		wire_fail(&d, "%s", wire_scan_name(r));
+		return NULL;
+	}
+	if (msg_len != len) {
+		wire_fail(&d, "%zu trailing bytes after the message", len - msg_len);
+		return NULL;
+	}
+
+	msgpack_unpacked_init(&u);
+	ret = msgpack_unpack_next(&u, (const char *)data, len, &off);
+	if (ret != MSGPACK_UNPACK_SUCCESS && ret != MSGPACK_UNPACK_EXTRA_BYTES) {
+		msgpack_unpacked_destroy(&u);
+		wire_fail(&d, "msgpack-c refused the message (%d)", (int)ret);
+		return NULL;
+	}
+	if (off != len) {
+		msgpack_unpacked_destroy(&u);
+		wire_fail(&d, "%zu trailing bytes after the message", len - off);
+		return NULL;
+	}
+	v = wire_convert(&d, &u.data, 0);
+	msgpack_unpacked_destroy(&u);
+	return v;
+}
+
+/*
+ * Encoding.
+ */
+
+static int
+wire_buf_write(void *data, const char *p, size_t len)
+{
+	buf_add(data, p, len);
+	return 0;
+}
+
+static void
+wire_pack(msgpack_packer *pk, const struct rv *v)
+{
+	uint32_t i;
+
+	if (v == NULL) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	switch (v->type) {
+	case RV_NIL:
+		msgpack_pack_nil(pk);
+		break;
+	case RV_BOOL:
+		if (v->b)
+			msgpack_pack_true(pk);
+		else
+			msgpack_pack_false(pk);
+		break;
+	case RV_INT:
+		msgpack_pack_int64(pk, v->i);
+		break;
+	case RV_FLOAT:
+		msgpack_pack_double(pk, v->f);
+		break;
+	case RV_STR:
+		msgpack_pack_str(pk, v->s.len);
+		msgpack_pack_str_body(pk, v->s.ptr, v->s.len);
+		break;
+	case RV_BIN:
+		msgpack_pack_bin(pk, v->s.len);
+		msgpack_pack_bin_body(pk, v->s.ptr, v->s.len);
+		break;
+	case RV_ARRAY:
+		msgpack_pack_array(pk, v->a.n);
+		for (i = 0; i < v->a.n; i++)
+			wire_pack(pk, v->a.items[i]);
+		break;
+	case RV_MAP:
+		msgpack_pack_map(pk, v->m.n);
+		for (i = 0; i < v->m.n; i++) {
+			msgpack_pack_str(pk, v->m.items[i].klen);
+			msgpack_pack_str_body(pk, v->m.items[i].key, v->m.items[i].klen);
+			wire_pack(pk, v->m.items[i].val);
+		}
+		break;
+	}
+}
+
+void
+wire_encode(struct buf *out, const struct rv *v)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, wire_buf_write);
+	wire_pack(&pk, v);
+}
+
+/*
+ * MessagePack-RPC messages.
+ */
+
+static int rpc_fail(struct rpc_msg *m, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+rpc_fail(struct rpc_msg *m, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen != 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	rv_free(m->root);
+	memset(m, 0, sizeof *m);
+	return -1;
+}
+
+static int
+rpc_read_msgid(const struct rv *v, uint32_t *msgid)
+{
+	if (v->type != RV_INT || v->i < 0 || v->i > UINT32_MAX)
+		return -1;
+	*msgid = (uint32_t)v->i;
+	return 0;
+}
+
+static int
+rpc_read_method(const struct rv *v, const char **method)
+{
+	if (v->type != RV_STR || v->s.len == 0 || v->s.len > RPC_METHOD_MAX ||
+	    memchr(v->s.ptr, '\0', v->s.len) != NULL)
+		return -1;
+	*method = v->s.ptr;
+	return 0;
+}
+
+int
+rpc_parse(struct rv *root, struct rpc_msg *m, uint32_t *msgid_out,
+    char *err, size_t errlen)
+{
+	struct rv **item;
+	uint32_t msgid = UINT32_MAX, n;
+	int64_t kind;
+
+	memset(m, 0, sizeof *m);
+	m->root = root;
+	if (msgid_out != NULL)
+		*msgid_out = UINT32_MAX;
+	if (root == NULL || root->type != RV_ARRAY || root->a.n < 3 || root->a.n > 4)
+		return rpc_fail(m, err, errlen, "a message must be an array of 3 or 4 items");
+	item = root->a.items;
+	n = root->a.n;
+	if (item[0]->type != RV_INT || item[0]->i < RPC_REQUEST || item[0]->i > RPC_NOTIFY)
+		return rpc_fail(m, err, errlen, "message type must be 0, 1 or 2");
+	kind = item[0]->i;
+
+	/* Read the msgid first, so that even a bad request can be answered. */
+	if (kind != RPC_NOTIFY) {
+		if (rpc_read_msgid(item[1], &msgid) != 0)
+			return rpc_fail(m, err, errlen,
+			    "msgid must be an integer from 0 to %u", UINT32_MAX);
+		if (msgid_out != NULL)
+			*msgid_out = msgid;
+	}
+
+	m->kind = (enum rpc_kind)kind;
+	switch (m->kind) {
+	case RPC_REQUEST:
+		if (n != 4)
+			return rpc_fail(m, err, errlen, "a request must have 4 items");
+		m->msgid = msgid;
+		if (rpc_read_method(item[2], &m->method) != 0)
+			return rpc_fail(m, err, errlen,
+			    "method must be a non-empty string of at most %u bytes",
+			    RPC_METHOD_MAX);
+		if (item[3]->type != RV_ARRAY || item[3]->a.n > 1 ||
+		    (item[3]->a.n == 1 && item[3]->a.items[0]->type != RV_MAP))
+			return rpc_fail(m, err, errlen, "params must be [] or [map]");
+		m->params = item[3];
+		break;
+	case RPC_RESPONSE:
+		if (n != 4)
+			return rpc_fail(m, err, errlen, "a response must have 4 items");
+		m->msgid = msgid;
+		m->error = item[2]->type == RV_NIL ? NULL : item[2];
+		m->result = item[3];
+		break;
+	case RPC_NOTIFY:
+		if (n != 3)
+			return rpc_fail(m, err, errlen, "a notification must have 3 items");
+		if (rpc_read_method(item[1], &m->method) != 0)
+			return rpc_fail(m, err, errlen,
+			    "method must be a non-empty string of at most %u bytes",
+			    RPC_METHOD_MAX);
+		if (item[2]->type != RV_ARRAY)
+			return rpc_fail(m, err, errlen, "params must be an array");
+		m->params = item[2];
+		break;
+	}
+	return 0;
+}
+
+void
+rpc_msg_free(struct rpc_msg *m)
+{
+	if (m == NULL)
+		return;
+	rv_free(m->root);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+rpc_pack_str(msgpack_packer *pk, const char *s)
+{
+	size_t len = strlen(s);
+
+	msgpack_pack_str(pk, len);
+	msgpack_pack_str_body(pk, s, len);
+}
+
+void
+rpc_encode_request(struct buf *out, uint32_t msgid, const char *method,
+    const struct rv *params)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, wire_buf_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_int(&pk, RPC_REQUEST);
+	msgpack_pack_uint32(&pk, msgid);
+	rpc_pack_str(&pk, method);
+	if (params == NULL)
+		msgpack_pack_array(&pk, 0);
+	else {
+		msgpack_pack_array(&pk, 1);
+		wire_pack(&pk, params);
+	}
+}
+
+void
+rpc_encode_response(struct buf *out, uint32_t msgid, const struct rv *error,
+    const struct rv *result)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, wire_buf_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_int(&pk, RPC_RESPONSE);
+	msgpack_pack_uint32(&pk, msgid);
+	wire_pack(&pk, error);
+	wire_pack(&pk, result);
+}
+
+void
+rpc_encode_notify(struct buf *out, const char *method, const struct rv *params_item)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, wire_buf_write);
+	msgpack_pack_array(&pk, 3);
+	msgpack_pack_int(&pk, RPC_NOTIFY);
+	rpc_pack_str(&pk, method);
+	if (params_item == NULL)
+		msgpack_pack_array(&pk, 0);
+	else {
+		msgpack_pack_array(&pk, 1);
+		wire_pack(&pk, params_item);
+	}
+}

@@ -1,0 +1,337 @@
+/* Typed statements on the worker's connection, and rows as rv maps. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "db.h"
+#include "log.h"
+#include "pool.h"
+#include "xmalloc.h"
+
+#define DB_MAX_PARAMS 32
+
+/* PostgreSQL type OIDs (pg_type.h is not a public header). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_JSON 114
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_INT4ARRAY 1007
+#define OID_TEXTARRAY 1009
+#define OID_INT8ARRAY 1016
+#define OID_TIMESTAMPTZ 1184
+#define OID_JSONB 3802
+
+/* Array literals: {1,2,3} and {"a","b\"c"}. */
+static char *int_array_literal(const int64_t *v, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addc(&b, '{');
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)v[i]);
+	buf_addc(&b, '}');
+	return buf_detach_str(&b);
+}
+
+static char *text_array_literal(const char *const *v, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addc(&b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addc(&b, ',');
+		buf_addc(&b, '"');
+		for (const char *s = v[i]; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				buf_addc(&b, '\\');
+			buf_addc(&b, *s);
+		}
+		buf_addc(&b, '"');
+	}
+	buf_addc(&b, '}');
+	return buf_detach_str(&b);
+}
+
+static char *bytea_literal(const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s = xmalloc(3 + 2 * n);
+
+	s[0] = '\\';
+	s[1] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		s[2 + 2 * i] = hex[p[i] >> 4];
+		s[3 + 2 * i] = hex[p[i] & 15];
+	}
+	s[2 + 2 * n] = '\0';
+	return s;
+}
+
+static void db_fail_from(struct call *c, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+	enum rerr code;
+
+	if (c->db == NULL || PQstatus(c->db) != CONNECTION_OK)
+		state = NULL;
+	code = rerr_from_sqlstate(state);
+	xsnprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
+	switch (code) {
+	case RERR_UNAVAILABLE:
+		call_fail(c, code, NULL, "the database is unavailable; try again");
+		break;
+	case RERR_INTERNAL:
+		log_error("%s: SQL error %s: %s", c->method->name, state ? state : "?",
+		    primary ? primary : "(none)");
+		call_fail(c, code, NULL, "internal error (%s)", state ? state : "?");
+		break;
+	default:
+		/* Constraint names are chosen to be readable: users_login_key. */
+		call_fail(c, code, column, "%s%s%s", primary ? primary : "rejected by the database",
+		    constraint ? ": " : "", constraint ? constraint : "");
+		break;
+	}
+}
+
+static PGresult *db_vq(struct call *c, const char *sql, const char *fmt, va_list ap)
+{
+	const char *values[DB_MAX_PARAMS];
+	char *owned[DB_MAX_PARAMS];
+	int nowned = 0, n = 0;
+	PGresult *res = NULL, *prep_err = NULL;
+	const char *stmt;
+	ExecStatusType st;
+
+	if (c->db == NULL)
+		c->db = worker_db(c->worker);
+	if (c->db == NULL) {
+		xsnprintf(c->sqlstate, sizeof c->sqlstate, "%s", "");
+		call_fail(c, RERR_UNAVAILABLE, NULL, "the database is unavailable; try again");
+		return NULL;
+	}
+	for (const char *f = fmt; *f; f++, n++) {
+		if (n == DB_MAX_PARAMS) {
+			log_error("db_q: too many parameters");
+			abort();
+		}
+		switch (*f) {
+		case 'i':
+		case 'I': {
+			long long v = va_arg(ap, int64_t);
+			if (*f == 'I' && v == 0) {
+				values[n] = NULL;
+				break;
+			}
+			values[n] = owned[nowned++] = xasprintf("%lld", v);
+			break;
+		}
+		case 's':
+			values[n] = va_arg(ap, const char *);
+			break;
+		case 'b':
+			values[n] = va_arg(ap, int) ? "t" : "f";
+			break;
+		case 'A': {
+			const int64_t *v = va_arg(ap, const int64_t *);
+			size_t len = va_arg(ap, size_t);
+			values[n] = owned[nowned++] = int_array_literal(v, len);
+			break;
+		}
+		case 'S': {
+			const char *const *v = va_arg(ap, const char *const *);
+			size_t len = va_arg(ap, size_t);
+			values[n] = owned[nowned++] = text_array_literal(v, len);
+			break;
+		}
+		case 'x': {
+			const void *p = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			values[n] = owned[nowned++] = bytea_literal(p, len);
+			break;
+		}
+		default:
+			log_error("db_q: bad format letter '%c'", *f);
+			abort();
+		}
+	}
+
+	stmt = c->worker ? worker_prepared(c->worker, sql, n, &prep_err) : "";
+	if (stmt == NULL)
+		res = prep_err;
+	else if (*stmt != '\0')
+		res = PQexecPrepared(c->db, stmt, n, values, NULL, NULL, 0);
+	else
+		res = PQexecParams(c->db, sql, n, NULL, values, NULL, NULL, 0);
+	for (int i = 0; i < nowned; i++)
+		free(owned[i]);
+
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	db_fail_from(c, res);
+	PQclear(res);
+	return NULL;
+}
+
+PGresult *db_q(struct call *c, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	PGresult *res;
+
+	va_start(ap, fmt);
+	res = db_vq(c, sql, fmt, ap);
+	va_end(ap);
+	return res;
+}
+
+int db_exec(struct call *c, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	PGresult *res;
+
+	va_start(ap, fmt);
+	res = db_vq(c, sql, fmt, ap);
+	va_end(ap);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* "2026-11-28 18:18:27.123+00" -> "2026-11-28T18:18:27.123Z". The
+ * connection runs with TimeZone UTC, so the offset is always +00. */
+static struct rv *timestamp_rv(const char *s)
+{
+	char out[48];
+	size_t len = strlen(s);
+
+	if (len >= sizeof out - 1 || len < 19)
+		return rv_str(s);
+	memcpy(out, s, len + 1);
+	out[10] = 'T';
+	if (len > 3 && strcmp(out + len - 3, "+00") == 0)
+		strcpy(out + len - 3, "Z");
+	return rv_str(out);
+}
+
+/* {1,2,3} and {a,"b c",NULL}: the output of int8[] and text[]. */
+static struct rv *array_rv(const char *s, bool ints)
+{
+	struct rv *arr = rv_array();
+	struct buf item;
+
+	if (*s++ != '{')
+		return arr;
+	buf_init(&item);
+	while (*s != '\0' && *s != '}') {
+		bool quoted = *s == '"';
+
+		buf_reset(&item);
+		if (quoted) {
+			for (s++; *s != '\0' && *s != '"'; s++) {
+				if (*s == '\\' && s[1] != '\0')
+					s++;
+				buf_addc(&item, *s);
+			}
+			if (*s == '"')
+				s++;
+		} else {
+			for (; *s != '\0' && *s != ',' && *s != '}'; s++)
+				buf_addc(&item, *s);
+		}
+		buf_addc(&item, '\0');
+		if (!quoted && strcmp((char *)item.data, "NULL") == 0)
+			rv_push(arr, rv_nil());
+		else if (ints)
+			rv_push(arr, rv_int(strtoll((char *)item.data, NULL, 10)));
+		else
+			rv_push(arr, rv_str((char *)item.data));
+		if (*s == ',')
+			s++;
+	}
+	buf_free(&item);
+	return arr;
+}
+
+struct rv *db_row(const PGresult *res, int r)
+{
+	struct rv *map = rv_map();
+	int ncols = PQnfields(res);
+
+	for (int col = 0; col < ncols; col++) {
+		const char *name = PQfname(res, col);
+		const char *v = PQgetvalue(res, r, col);
+		struct rv *val;
+
+		if (PQgetisnull(res, r, col)) {
+			rv_set_nil(map, name);
+			continue;
+		}
+		switch (PQftype(res, col)) {
+		case OID_BOOL: val = rv_bool(v[0] == 't'); break;
+		case OID_INT2:
+		case OID_INT4:
+		case OID_INT8: val = rv_int(strtoll(v, NULL, 10)); break;
+		case OID_FLOAT4:
+		case OID_FLOAT8: val = rv_float(strtod(v, NULL)); break;
+		case OID_TIMESTAMPTZ: val = timestamp_rv(v); break;
+		case OID_INT4ARRAY:
+		case OID_INT8ARRAY: val = array_rv(v, true); break;
+		case OID_TEXTARRAY: val = array_rv(v, false); break;
+		default: val = rv_strn(v, (size_t)PQgetlength(res, r, col)); break;
+		}
+		rv_set(map, name, val);
+	}
+	return map;
+}
+
+struct rv *db_rows(const PGresult *res)
+{
+	struct rv *arr = rv_array();
+	int n = PQntuples(res);
+
+	for (int r = 0; r < n; r++)
+		rv_push(arr, db_row(res, r));
+	return arr;
+}
+
+int64_t db_int(const PGresult *res, int r, int col)
+{
+	if (r >= PQntuples(res) || PQgetisnull(res, r, col))
+		return 0;
+	return strtoll(PQgetvalue(res, r, col), NULL, 10);
+}
+
+int db_change(struct call *c, const char *entity, int64_t id, const char *op,
+    const char *before_json, const char *after_json,
+    int64_t service, int64_t site, int64_t owner)
+{
+	return db_exec(c,
+	    "SELECT regie_change($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)",
+	    "IssisssIII", c->who.user_id, c->method->name, entity, id, before_json, after_json,
+	    op, service, site, owner);
+}
+
+char *cursor_make(const char *key)
+{
+	return xasprintf("v1:%s", key);
+}
+
+const char *cursor_key(struct call *c, const char *cursor)
+{
+	if (strncmp(cursor, "v1:", 3) != 0) {
+		call_fail(c, RERR_INVALID, "after", "after is not a cursor from this list");
+		return NULL;
+	}
+	return cursor + 3;
+}

@@ -1,0 +1,53 @@
+/* libpq for handlers: typed parameters, prepared statements, SQLSTATE
+ * mapping and rows turned into rv maps.
+ *
+ * Statements are string literals, so the pointer is their identity: each
+ * worker prepares a statement the first time it runs it and reuses it
+ * after, which saves PostgreSQL the parsing and planning of every call. */
+#ifndef REGIED_DB_H
+#define REGIED_DB_H
+#include <stddef.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+#include "method.h"
+
+struct worker;
+
+/* Runs sql with parameters described by fmt, one letter each:
+ *   i  int64_t
+ *   I  int64_t, SQL NULL when 0 (optional keys)
+ *   s  const char *, SQL NULL when NULL
+ *   b  int (bool)
+ *   A  const int64_t *, size_t        -> bigint[] literal
+ *   S  const char *const *, size_t    -> text[] literal
+ *   x  const void *, size_t           -> bytea (hex)
+ * Returns the result (caller PQclear()s it) or NULL after failing the
+ * call with the mapped error. Rows are not required: check PQntuples. */
+PGresult *db_q(struct call *c, const char *sql, const char *fmt, ...);
+/* The same for statements whose result is not needed: 0 or -1. */
+int db_exec(struct call *c, const char *sql, const char *fmt, ...);
+
+/* Row r of res as a map named by the columns. Types follow the column
+ * OID: integers, booleans and floats as such; timestamptz as RFC 3339 UTC;
+ * numeric, date and text as strings; int8[]/int4[] and text[] as arrays;
+ * json/jsonb as their text; NULL as nil. */
+struct rv *db_row(const PGresult *res, int r);
+/* Every row as an array of maps. */
+struct rv *db_rows(const PGresult *res);
+/* Value of column col in row r as int64 (0 when NULL). */
+int64_t db_int(const PGresult *res, int r, int col);
+
+/* One audit row and one event for a change (see regie_change() in the
+ * schema). before/after are JSON texts or NULL; service, site and owner
+ * (0 = none) decide which sessions receive the event. */
+int db_change(struct call *c, const char *entity, int64_t id, const char *op,
+    const char *before_json, const char *after_json,
+    int64_t service, int64_t site, int64_t owner);
+
+/* Paging: cursors are opaque to clients; inside they are "v1:" plus the
+ * sort key of the last row. */
+char *cursor_make(const char *key);
+/* Returns the key or NULL (call failed with `invalid` on field "after"). */
+const char *cursor_key(struct call *c, const char *cursor);
+
+#endif

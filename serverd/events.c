@@ -1,0 +1,199 @@
+/* The LISTEN connection, non-blocking on the event loop.
+ *
+ * Mutations NOTIFY inside their transaction, so only committed changes
+ * arrive here, from this regied and from any other in front of the same
+ * database. Notifications sent while this connection is down are lost:
+ * after a reconnect every subscribed client is told to resync. */
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "method.h"
+#include "regied.h"
+#include "xmalloc.h"
+#include <libpq-fe.h>
+
+/* Who may receive what. New domains add their topics here. */
+const struct topic topics[] = {
+	{ "user", ROLE_ADMIN, false },
+	{ NULL, 0, false },
+};
+
+enum listen_state { LS_IDLE, LS_CONNECTING, LS_LISTENING };
+
+static struct {
+	struct event_base *base;
+	char *conninfo;
+	PGconn *pg;
+	enum listen_state state;
+	struct event *io;
+	struct event *retry;
+	bool was_up;                 /* a reconnect, not the first connect: resync */
+} ls;
+
+static void listen_schedule_retry(void);
+static void listen_io_cb(evutil_socket_t fd, short what, void *arg);
+
+const struct topic *topic_find(const char *name)
+{
+	for (const struct topic *t = topics; t->name != NULL; t++) {
+		if (strcmp(t->name, name) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static void listen_watch(short what)
+{
+	if (ls.io != NULL)
+		event_free(ls.io);
+	ls.io = event_new(ls.base, PQsocket(ls.pg), what, listen_io_cb, NULL);
+	event_add(ls.io, NULL);
+}
+
+static void listen_drop(const char *why)
+{
+	if (ls.pg != NULL) {
+		log_warn("event listener: %s", why);
+		PQfinish(ls.pg);
+		ls.pg = NULL;
+	}
+	if (ls.io != NULL)
+		event_free(ls.io);
+	ls.io = NULL;
+	ls.state = LS_IDLE;
+	listen_schedule_retry();
+}
+
+static void listen_handle_notify(PGnotify *n)
+{
+	char err[128];
+	struct rv *ev = rv_from_json(n->extra, err, sizeof err);
+
+	if (ev == NULL || ev->type != RV_MAP) {
+		log_warn("event listener: unreadable payload on %s: %s", n->relname, err);
+		rv_free(ev);
+		return;
+	}
+	if (strcmp(n->relname, "regie_session") == 0) {
+		const char *hash = rv_path_str(ev, "token", NULL);
+		net_sessions_revoked(rv_path_int(ev, "user", 0), hash);
+	} else {
+		net_deliver_event(ev);
+	}
+	rv_free(ev);
+}
+
+static void listen_read(void)
+{
+	PGnotify *n;
+	PGresult *res;
+
+	if (!PQconsumeInput(ls.pg)) {
+		listen_drop(PQerrorMessage(ls.pg));
+		return;
+	}
+	while (!PQisBusy(ls.pg) && (res = PQgetResult(ls.pg)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			PQclear(res);
+			listen_drop(PQerrorMessage(ls.pg));
+			return;
+		}
+		PQclear(res);
+	}
+	while ((n = PQnotifies(ls.pg)) != NULL) {
+		listen_handle_notify(n);
+		PQfreemem(n);
+	}
+	if (PQstatus(ls.pg) == CONNECTION_BAD)
+		listen_drop("connection lost");
+}
+
+static void listen_connected(void)
+{
+	if (PQsetnonblocking(ls.pg, 1) != 0 ||
+	    !PQsendQuery(ls.pg, "LISTEN regie; LISTEN regie_session")) {
+		listen_drop(PQerrorMessage(ls.pg));
+		return;
+	}
+	ls.state = LS_LISTENING;
+	log_info("event listener: listening");
+	if (ls.was_up)
+		net_broadcast_resync();
+	ls.was_up = true;
+	listen_watch(EV_READ | EV_PERSIST);
+	/* The LISTEN command itself may still need flushing. */
+	while (PQflush(ls.pg) == 1)
+		;
+}
+
+static void listen_poll(void)
+{
+	switch (PQconnectPoll(ls.pg)) {
+	case PGRES_POLLING_READING:
+		listen_watch(EV_READ);
+		break;
+	case PGRES_POLLING_WRITING:
+		listen_watch(EV_WRITE);
+		break;
+	case PGRES_POLLING_OK:
+		listen_connected();
+		break;
+	default:
+		listen_drop(PQerrorMessage(ls.pg));
+		break;
+	}
+}
+
+static void listen_io_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (ls.state == LS_CONNECTING)
+		listen_poll();
+	else if (ls.state == LS_LISTENING)
+		listen_read();
+}
+
+static void listen_start(void)
+{
+	ls.pg = PQconnectStart(ls.conninfo);
+	if (ls.pg == NULL || PQstatus(ls.pg) == CONNECTION_BAD) {
+		listen_drop(ls.pg ? PQerrorMessage(ls.pg) : "out of memory");
+		return;
+	}
+	ls.state = LS_CONNECTING;
+	listen_poll();
+}
+
+static void listen_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	listen_start();
+}
+
+static void listen_schedule_retry(void)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (ls.retry == NULL)
+		ls.retry = evtimer_new(ls.base, listen_retry_cb, NULL);
+	evtimer_add(ls.retry, &tv);
+}
+
+int events_start(struct event_base *base, const char *conninfo)
+{
+	ls.base = base;
+	ls.conninfo = xstrdup(conninfo);
+	listen_start();
+	return 0;
+}
+
+void events_stop(void)
+{
+	if (ls.io != NULL)
+		event_free(ls.io);
+	if (ls.retry != NULL)
+		event_free(ls.retry);
+	if (ls.pg != NULL)
+		PQfinish(ls.pg);
+	free(ls.conninfo);
+	memset(&ls, 0, sizeof ls);
+}

@@ -1,0 +1,250 @@
+/* Worker threads with one PostgreSQL connection each.
+ *
+ * Handlers are plain synchronous libpq code, so they run here and never
+ * on the event loop. Results come back through a mutex-protected list
+ * and event_active(), which libevent makes safe across threads once
+ * evthread_use_pthreads() has been called. */
+#include <event2/event.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "log.h"
+#include "pool.h"
+#include "xmalloc.h"
+
+#define STMT_SLOTS 1024   /* prepared statements per connection; beyond, unprepared */
+
+struct stmt_slot {
+	const char *sql;
+	char name[16];
+};
+
+struct worker {
+	struct pool *pool;
+	int index;
+	pthread_t thread;
+	PGconn *db;
+	time_t next_connect;         /* after a failed connect, don't hammer the server */
+	struct stmt_slot stmts[STMT_SLOTS];
+	int nstmts;
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct job *todo_head, *todo_tail;
+	struct job *done_head, *done_tail;
+	bool stopping;
+	int busy;                    /* submitted, not yet handed back; loop only */
+	char *conninfo;
+	struct event *done_ev;
+	int nworkers;
+	struct worker *workers;
+};
+
+static void pool_push(struct job **head, struct job **tail, struct job *j)
+{
+	j->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = j;
+	else
+		*head = j;
+	*tail = j;
+}
+
+static void worker_connect(struct worker *w)
+{
+	PGresult *res;
+	time_t now = time(NULL);
+
+	if (now < w->next_connect)
+		return;
+	if (w->db != NULL)
+		PQfinish(w->db);
+	w->nstmts = 0;
+	memset(w->stmts, 0, sizeof w->stmts);
+	w->db = PQconnectdb(w->pool->conninfo);
+	if (PQstatus(w->db) != CONNECTION_OK) {
+		char *msg = PQerrorMessage(w->db);
+		size_t len = strlen(msg);
+		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+			msg[--len] = '\0';
+		log_warn("worker %d: cannot connect to the database: %s", w->index, msg);
+		PQfinish(w->db);
+		w->db = NULL;
+		w->next_connect = now + 1;
+		return;
+	}
+	/* Times leave the server in UTC and ISO form, whatever the
+	 * database's defaults; db_row relies on it. */
+	res = PQexec(w->db, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; "
+	    "SET IntervalStyle TO 'iso_8601'; SET application_name TO 'regied'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_warn("worker %d: session setup failed: %s", w->index, PQerrorMessage(w->db));
+		PQfinish(w->db);
+		w->db = NULL;
+		w->next_connect = now + 1;
+	} else {
+		log_debug("worker %d: connected to the database", w->index);
+	}
+	PQclear(res);
+}
+
+PGconn *worker_db(struct worker *w)
+{
+	if (w->db == NULL || PQstatus(w->db) != CONNECTION_OK)
+		worker_connect(w);
+	return w->db;
+}
+
+void worker_db_lost(struct worker *w)
+{
+	if (w->db != NULL) {
+		PQfinish(w->db);
+		w->db = NULL;
+	}
+	w->next_connect = 0;
+	w->nstmts = 0;
+	memset(w->stmts, 0, sizeof w->stmts);
+}
+
+int worker_index(const struct worker *w)
+{
+	return w->index;
+}
+
+const char *worker_prepared(struct worker *w, const char *sql, int nparams, PGresult **res)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	struct stmt_slot *slot;
+	PGresult *r;
+
+	*res = NULL;
+	for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
+		slot = &w->stmts[(h + probe) % STMT_SLOTS];
+		if (slot->sql == sql)
+			return slot->name;
+		if (slot->sql == NULL)
+			break;
+	}
+	if (w->nstmts >= STMT_SLOTS * 3 / 4)
+		return "";                   /* table full: run unprepared */
+	snprintf(slot->name, sizeof slot->name, "s%d", w->nstmts);
+	r = PQprepare(w->db, slot->name, sql, nparams, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		*res = r;
+		return NULL;
+	}
+	PQclear(r);
+	slot->sql = sql;
+	w->nstmts++;
+	return slot->name;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pool *p = w->pool;
+
+	for (;;) {
+		struct job *j;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->todo_head == NULL && !p->stopping)
+			pthread_cond_wait(&p->wake, &p->lock);
+		j = p->todo_head;
+		if (j == NULL) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		p->todo_head = j->next;
+		if (p->todo_head == NULL)
+			p->todo_tail = NULL;
+		pthread_mutex_unlock(&p->lock);
+
+		j->run(j, w);
+
+		pthread_mutex_lock(&p->lock);
+		pool_push(&p->done_head, &p->done_tail, j);
+		pthread_mutex_unlock(&p->lock);
+		event_active(p->done_ev, EV_READ, 0);
+	}
+	if (w->db != NULL)
+		PQfinish(w->db);
+	w->db = NULL;
+	return NULL;
+}
+
+static void pool_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pool *p = arg;
+	struct job *list;
+
+	pthread_mutex_lock(&p->lock);
+	list = p->done_head;
+	p->done_head = p->done_tail = NULL;
+	pthread_mutex_unlock(&p->lock);
+	while (list != NULL) {
+		struct job *j = list;
+		list = j->next;
+		p->busy--;
+		j->done(j);
+	}
+}
+
+struct pool *pool_new(struct event_base *base, int nworkers, const char *conninfo)
+{
+	struct pool *p = xcalloc(1, sizeof *p);
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	p->conninfo = xstrdup(conninfo);
+	p->done_ev = event_new(base, -1, 0, pool_done_cb, p);
+	p->nworkers = nworkers;
+	p->workers = xcalloc(nworkers, sizeof *p->workers);
+	for (int i = 0; i < nworkers; i++) {
+		struct worker *w = &p->workers[i];
+		w->pool = p;
+		w->index = i;
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			log_error("cannot start worker thread %d", i);
+			abort();
+		}
+	}
+	return p;
+}
+
+void pool_submit(struct pool *p, struct job *j)
+{
+	p->busy++;
+	pthread_mutex_lock(&p->lock);
+	pool_push(&p->todo_head, &p->todo_tail, j);
+	pthread_cond_signal(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+}
+
+int pool_busy(const struct pool *p)
+{
+	return p->busy;
+}
+
+void pool_free(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+	for (int i = 0; i < p->nworkers; i++)
+		pthread_join(p->workers[i].thread, NULL);
+	/* Whatever finished after the loop stopped still needs its owner
+	 * released. */
+	pool_done_cb(-1, 0, p);
+	event_free(p->done_ev);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->wake);
+	free(p->workers);
+	free(p->conninfo);
+	free(p);
+}

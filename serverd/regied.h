@@ -1,0 +1,52 @@
+/* What the parts of regied share: the configuration, the instance's
+ * name, and the hooks between the loop (net.c, events.c) and the
+ * methods that act on a connection. */
+#ifndef REGIED_H
+#define REGIED_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+#include "rv.h"
+
+#define REGIED_VERSION "0.1.0"
+#define REGIE_PROTOCOL 1
+
+const struct config *server_config(void);
+const char *server_instance(void);      /* "host:pid", unique per running regied */
+
+/* regied's main modes. */
+int server_run(struct config *cfg);
+int migrate_run(const char *conninfo, char *err, size_t errlen);
+int useradd_run(const char *conninfo, const char *login, unsigned roles, const char *name,
+    const char *password, char *err, size_t errlen);
+
+/* For M_LOOP methods, on the loop thread. conn is call->conn. */
+struct conn;
+/* Replaces the connection's subscription; returns the topics kept
+ * (unknown topics are refused by the caller first). */
+void conn_subscribe(struct conn *cn, const char *const *topics, size_t n);
+int64_t conn_session_expires(const struct conn *cn);
+
+/* Events (events.c). A topic and the roles that may receive it; a
+ * scoped topic is further narrowed to the sessions whose services or
+ * sites match the event, or whose user owns it. */
+struct topic {
+	const char *name;
+	unsigned roles;
+	bool scoped;
+};
+const struct topic *topic_find(const char *name);
+/* All topics, NULL-terminated by name. */
+extern const struct topic topics[];
+
+struct event_base;
+int events_start(struct event_base *base, const char *conninfo);
+void events_stop(void);
+/* Called by events.c for every event read; net.c delivers it. */
+void net_deliver_event(const struct rv *event);
+void net_broadcast_resync(void);
+/* A user's sessions ended elsewhere (disabled, password reset, logout
+ * on another instance): drop them from this instance's connections. */
+void net_sessions_revoked(int64_t user_id, const char *token_hash_hex);
+
+#endif
