@@ -11,7 +11,11 @@ SHAREDIR   ?= $(PREFIX)/share/regie
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 SANITIZE   ?=
-B          := build
+# A sanitizer build lives apart, so switching never mixes objects:
+# build/ and the binaries at the top for the normal build, build-san/
+# (binaries inside it) for SANITIZE=...
+B          ?= $(if $(SANITIZE),build-san,build)
+BIN        := $(if $(filter build,$(B)),.,$(B))
 
 PKGS_LIB   := msgpack libevent libevent_pthreads
 PKGS_SRV   := $(PKGS_LIB) libpq libsodium
@@ -59,20 +63,20 @@ ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(B)/tests/%)
 HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/harness/*.c))
 
 .PHONY: all deps check unit integration tui-test mancheck demo demo-stop install clean bench fuzz
-all: regied regie libregie.a
+all: $(BIN)/regied $(BIN)/regie $(BIN)/libregie.a
 
 deps:
 	@sh tools/deps.sh
 
-libregie.a: $(LIB_OBJ)
+$(BIN)/libregie.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-regied: $(SRV_OBJ) libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(SRV_OBJ) libregie.a $(call pc_libs,$(PKGS_SRV))
+$(BIN)/regied: $(SRV_OBJ) $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SRV_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_SRV))
 
-regie: $(TUI_OBJ) libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) libregie.a $(call pc_libs,$(PKGS_TUI))
+$(BIN)/regie: $(TUI_OBJ) $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_TUI))
 
 $(B)/lib/%.o: lib/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
@@ -99,29 +103,38 @@ $(B)/migrations.o: $(B)/migrations.c $(FLAGS_STAMP)
 
 # Unit tests need no database. test_lib_* link the library alone,
 # test_srv_* the server core too (minus main), test_tui_* the client core.
-$(B)/tests/test_lib_%: $(B)/tests/unit/test_lib_%.o libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< libregie.a $(call pc_libs,$(PKGS_LIB) $(PKGS_TEST))
-$(B)/tests/test_srv_%: $(B)/tests/unit/test_srv_%.o $(SRV_CORE) libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) libregie.a \
+$(B)/tests/test_lib_%: $(B)/tests/unit/test_lib_%.o $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB) $(PKGS_TEST))
+$(B)/tests/test_srv_%: $(B)/tests/unit/test_srv_%.o $(SRV_CORE) $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
-$(B)/tests/test_tui_%: $(B)/tests/unit/test_tui_%.o $(TUI_CORE) libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_CORE) libregie.a \
+$(B)/tests/test_tui_%: $(B)/tests/unit/test_tui_%.o $(TUI_CORE) $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_CORE) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_TUI) $(PKGS_TEST))
-$(B)/tests/it_%: $(B)/tests/integration/it_%.o $(HARNESS_OBJ) libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS_OBJ) libregie.a \
+$(B)/tests/it_%: $(B)/tests/integration/it_%.o $(HARNESS_OBJ) $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS_OBJ) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
+
+# Small tools the tests drive (rcall: one call from the command line).
+TOOL_SRC   := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(BIN)/libregie.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB))
+
+# tests/run.sh finds the binaries of this build through these.
+RUN_ENV    := REGIE_BUILD=$(B) REGIE_BIN_DIR=$(abspath $(BIN))
 
 check: deps
 	@$(MAKE) --no-print-directory all tests
-	@sh tests/run.sh
+	@$(RUN_ENV) sh tests/run.sh
 
-tests: $(UNIT_BIN) $(ITEST_BIN)
+tests: $(UNIT_BIN) $(ITEST_BIN) $(TOOL_BIN)
 
 unit: $(UNIT_BIN)
-	@sh tests/run.sh unit
+	@$(RUN_ENV) sh tests/run.sh unit
 
 integration: all $(ITEST_BIN)
-	@sh tests/run.sh integration
+	@$(RUN_ENV) sh tests/run.sh integration
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -133,14 +146,14 @@ demo-stop:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
-	install -m 755 regie $(DESTDIR)$(BINDIR)/regie
-	install -m 755 regied $(DESTDIR)$(SBINDIR)/regied
+	install -m 755 $(BIN)/regie $(DESTDIR)$(BINDIR)/regie
+	install -m 755 $(BIN)/regied $(DESTDIR)$(SBINDIR)/regied
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
-	rm -rf $(B) regied regie libregie.a
+	rm -rf build build-san regied regie libregie.a
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

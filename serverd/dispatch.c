@@ -100,6 +100,7 @@ void call_reset_outcome(struct call *c)
 	c->err_field[0] = '\0';
 	c->err_message[0] = '\0';
 	c->sqlstate[0] = '\0';
+	caller_clear(&c->session.who);
 	memset(&c->session, 0, sizeof c->session);
 }
 
