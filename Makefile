@@ -17,7 +17,9 @@ SANITIZE   ?=
 B          ?= $(if $(SANITIZE),build-san,build)
 BIN        := $(if $(filter build,$(B)),.,$(B))
 
-PKGS_LIB   := msgpack libevent libevent_pthreads
+# Debian 12 names msgpack-c's pkg-config file msgpack; later ones msgpack-c.
+PKG_MSGPACK := $(shell $(PKG_CONFIG) --exists msgpack-c 2>/dev/null && echo msgpack-c || echo msgpack)
+PKGS_LIB   := $(PKG_MSGPACK) libevent libevent_pthreads
 PKGS_SRV   := $(PKGS_LIB) libpq libsodium
 PKGS_TUI   := $(PKGS_LIB) ncursesw
 PKGS_TEST  := cmocka
@@ -62,7 +64,9 @@ ITEST_SRC  := $(sort $(wildcard tests/integration/it_*.c))
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(B)/tests/%)
 HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/harness/*.c))
 
-.PHONY: all deps check unit integration tui-test mancheck demo demo-stop install clean bench fuzz
+.PHONY: all deps check tests unit integration tui-test mancheck demo demo-stop install clean
+# Keep test objects: they are not throwaway intermediates.
+.SECONDARY:
 all: $(BIN)/regied $(BIN)/regie $(BIN)/libregie.a
 
 deps:
@@ -133,8 +137,14 @@ tests: $(UNIT_BIN) $(ITEST_BIN) $(TOOL_BIN)
 unit: $(UNIT_BIN)
 	@$(RUN_ENV) sh tests/run.sh unit
 
-integration: all $(ITEST_BIN)
+integration: all $(ITEST_BIN) $(TOOL_BIN)
 	@$(RUN_ENV) sh tests/run.sh integration
+
+tui-test: all $(TOOL_BIN)
+	@$(RUN_ENV) sh tests/run.sh tui
+
+mancheck: all $(TOOL_BIN)
+	@$(RUN_ENV) sh tests/run.sh man
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -29,7 +29,11 @@ passed=0
 failed=0
 cluster=""
 scratch=$(mktemp -d /tmp/regie-tests.XXXXXX) || exit 1
-export REGIE_BIN_DIR="$top"
+# make passes the build's own directories (SANITIZE builds live apart).
+export REGIE_BIN_DIR="${REGIE_BIN_DIR:-$top}"
+build=${REGIE_BUILD:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+export REGIE_BUILD="$build"   # tests find their tools in $REGIE_BUILD/tests/tools
 
 cleanup() {
 	if [ -n "$cluster" ]; then
@@ -73,7 +77,18 @@ run_one() {
 	else
 		echo "FAIL $name (exit $rc, ${secs}s)"
 	fi
-	tail -n 40 "$out" | sed 's/^/    /'
+	show_output "$out"
+}
+
+# A short output whole; a long one by its cmocka error lines, then its end.
+show_output() {
+	if [ "$(wc -l < "$1")" -le 60 ]; then
+		sed 's/^/    /' "$1"
+		return
+	fi
+	grep '^ERROR: \|\[  ERROR   \]' "$1" | head -n 20 | sed 's/^/    /'
+	echo "    [...]"
+	tail -n 30 "$1" | sed 's/^/    /'
 }
 
 # run_script NAME FILE: a shell test, by its #! line when executable.
@@ -101,14 +116,14 @@ start_cluster() {
 }
 
 if wants unit; then
-	for t in build/tests/test_*; do
+	for t in "$build"/tests/test_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		run_one "$(basename "$t")" ${REGIE_TEST_WRAP:-} "$t"
 	done
 fi
 
 if wants integration; then
-	for t in build/tests/it_*; do
+	for t in "$build"/tests/it_*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		start_cluster
 		run_one "$(basename "$t")" ${REGIE_TEST_WRAP:-} "$t"

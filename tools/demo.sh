@@ -18,7 +18,10 @@ pg=$demo/pg
 addr=127.0.0.1:7890
 pidfile=$demo/regied.pid
 log=$demo/regied.log
-pgtmp="sh $top/tools/pgtmp.sh"
+
+pgtmp() {
+	sh "$top/tools/pgtmp.sh" "$@"
+}
 
 die() {
 	echo "demo: $*" >&2
@@ -70,7 +73,7 @@ start_regied() {
 }
 
 psql_value() {
-	$pgtmp psql "$pg" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"
+	pgtmp psql "$pg" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"
 }
 
 cmd_start() {
@@ -78,11 +81,11 @@ cmd_start() {
 	mkdir -p "$demo"
 	fresh=0
 	if [ ! -f "$pg/PGTMP" ]; then
-		$pgtmp create "$pg"
+		pgtmp create "$pg"
 		fresh=1
 	fi
-	$pgtmp start "$pg"
-	eval "$($pgtmp env "$pg")"
+	pgtmp start "$pg"
+	eval "$(pgtmp env "$pg")"
 	conninfo="host=$PGHOST port=$PGPORT user=$PGUSER dbname=regie"
 	if [ -z "$(psql_value "SELECT 1 FROM pg_database WHERE datname = 'regie'")" ]; then
 		psql_value "CREATE DATABASE regie" >/dev/null
@@ -103,6 +106,7 @@ cmd_start() {
 		if echo admin-demo | ./regied useradd -d "$conninfo" admin --role admin \
 		    --name "Administrateur" 2> "$demo/useradd.err"; then
 			: > "$demo/admin"
+			rm -f "$demo/useradd.err"
 		else
 			# Most likely the demo data made its own admin.
 			echo "demo: note: regied useradd admin: $(cat "$demo/useradd.err")"
@@ -110,7 +114,7 @@ cmd_start() {
 	fi
 
 	# A server older than the binary runs the old code: restart it.
-	if pid=$(regied_pid) && [ ./regied -nt "$pidfile" ]; then
+	if regied_pid >/dev/null && [ -n "$(find ./regied -newer "$pidfile")" ]; then
 		echo "demo: regied was rebuilt: restarting it"
 		stop_regied
 	fi
@@ -132,7 +136,7 @@ cmd_start() {
 cmd_stop() {
 	stop_regied
 	if [ -f "$pg/PGTMP" ]; then
-		$pgtmp stop "$pg"
+		pgtmp stop "$pg"
 	fi
 	echo "demo: stopped (the data stays in $demo)"
 }

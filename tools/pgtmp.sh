@@ -68,10 +68,8 @@ find_bindir() {
 as_owner() {
 	if ! is_root; then
 		(cd "$DIR" && "$@")
-	elif command -v runuser >/dev/null 2>&1; then
-		(cd "$DIR" && runuser -u "$PGTMP_USER" -- "$@")
 	else
-		(cd "$DIR" && su -s /bin/sh "$PGTMP_USER" -c '"$0" "$@"' "$@")
+		(cd "$DIR" && runuser -u "$PGTMP_USER" -- "$@")
 	fi
 }
 
@@ -123,6 +121,8 @@ cmd_create() {
 	[ ${#DIR} -le 80 ] || die "$DIR: path too long for a Unix socket directory"
 	chmod 700 "$DIR"
 	if is_root; then
+		command -v runuser >/dev/null 2>&1 ||
+		    die "runuser (util-linux) is needed to run PostgreSQL as '$PGTMP_USER'"
 		id "$PGTMP_USER" >/dev/null 2>&1 ||
 		    die "no user '$PGTMP_USER' to run PostgreSQL as (install postgresql, or set PGTMP_USER)"
 		chown "$PGTMP_USER" "$DIR"

@@ -673,28 +673,31 @@ h_server_wait_log(const struct h_server *s, const char *needle, int timeout_ms)
 	return h_wait_until(h_log_has, &w, timeout_ms);
 }
 
-/* ---- a client ---- */
+/* ---- a client ----
+ *
+ * These fail at the test's own line (file, line), which the macros in
+ * harness.h pass, so that a failure points at the call that failed. */
 
-struct regie_client *
-h_connect(struct event_base *base, const char *addr)
+static void h_fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+h_fail_at(const char *file, int line, const char *fmt, ...)
 {
-	char err[256];
-	struct regie_client *c = regie_client_new(base, addr, err, sizeof err);
+	va_list ap;
+	char msg[1024];
 
-	if (c == NULL)
-		fail_msg("client for %s: %s", addr, err);
-	if (regie_client_connect_sync(c, H_START_TIMEOUT_MS) != 0) {
-		regie_client_free(c);
-		fail_msg("could not connect to %s within %d ms", addr,
-		    H_START_TIMEOUT_MS);
-	}
-	return c;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	print_error("ERROR: %s\n", msg);
+	_fail(file, line);
 }
 
-/* Fails the test, saying what went wrong and showing v, which it frees
- * first: fail_msg does not return. */
+/* Fails, saying what went wrong and showing v, which it frees first:
+ * failing does not return. */
 static void
-h_fail_with(struct rv *v, const char *what)
+h_fail_with(const char *file, int line, struct rv *v, const char *what)
 {
 	char *json = rv_to_json(v);
 	char msg[1024];
@@ -702,12 +705,28 @@ h_fail_with(struct rv *v, const char *what)
 	xsnprintf(msg, sizeof msg, "%s %s", what, json);
 	free(json);
 	rv_free(v);
-	fail_msg("%s", msg);
+	h_fail_at(file, line, "%s", msg);
+}
+
+struct regie_client *
+h_connect_at(const char *file, int line, struct event_base *base, const char *addr)
+{
+	char err[256];
+	struct regie_client *c = regie_client_new(base, addr, err, sizeof err);
+
+	if (c == NULL)
+		h_fail_at(file, line, "client for %s: %s", addr, err);
+	if (regie_client_connect_sync(c, H_START_TIMEOUT_MS) != 0) {
+		regie_client_free(c);
+		h_fail_at(file, line, "could not connect to %s within %d ms", addr,
+		    H_START_TIMEOUT_MS);
+	}
+	return c;
 }
 
 static int
-h_call(struct regie_client *c, const char *method, const char *params,
-    struct rv **result, struct rv **error)
+h_call(const char *file, int line, struct regie_client *c, const char *method,
+    const char *params, struct rv **result, struct rv **error)
 {
 	struct rv *p = NULL;
 	char err[256];
@@ -715,48 +734,50 @@ h_call(struct regie_client *c, const char *method, const char *params,
 	if (params != NULL) {
 		p = rv_from_json(params, err, sizeof err);
 		if (p == NULL)
-			fail_msg("%s: bad params %s: %s", method, params, err);
+			h_fail_at(file, line, "%s: bad params %s: %s", method, params, err);
 	}
 	*result = *error = NULL;
 	return regie_call_sync(c, method, p, result, error, H_CALL_TIMEOUT_MS);
 }
 
 struct rv *
-h_call_ok(struct regie_client *c, const char *method, const char *params)
+h_call_ok_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *params)
 {
 	struct rv *result, *error;
 	char what[512];
 
-	if (h_call(c, method, params, &result, &error) != 0) {
+	if (h_call(file, line, c, method, params, &result, &error) != 0) {
 		xsnprintf(what, sizeof what, "%s %s: error", method,
 		    params != NULL ? params : "");
-		h_fail_with(error, what);
+		h_fail_with(file, line, error, what);
 	}
 	return result;
 }
 
 struct rv *
-h_call_err(struct regie_client *c, const char *method, const char *params,
-    const char *expected_code)
+h_call_err_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *params, const char *expected_code)
 {
 	struct rv *result, *error;
 	char what[512];
 
-	if (h_call(c, method, params, &result, &error) == 0) {
+	if (h_call(file, line, c, method, params, &result, &error) == 0) {
 		xsnprintf(what, sizeof what, "%s %s: expected error %s, got result",
 		    method, params != NULL ? params : "", expected_code);
-		h_fail_with(result, what);
+		h_fail_with(file, line, result, what);
 	}
 	if (strcmp(rv_path_str(error, "code", ""), expected_code) != 0) {
 		xsnprintf(what, sizeof what, "%s %s: expected error %s, got",
 		    method, params != NULL ? params : "", expected_code);
-		h_fail_with(error, what);
+		h_fail_with(file, line, error, what);
 	}
 	return error;
 }
 
 int64_t
-h_login(struct regie_client *c, const char *login, const char *password)
+h_login_at(const char *file, int line, struct regie_client *c, const char *login,
+    const char *password)
 {
 	struct rv *params = rv_map(), *result = NULL, *error = NULL;
 	char what[256];
@@ -767,18 +788,26 @@ h_login(struct regie_client *c, const char *login, const char *password)
 	if (regie_call_sync(c, "session.login", params, &result, &error,
 	    H_CALL_TIMEOUT_MS) != 0) {
 		xsnprintf(what, sizeof what, "session.login as %s: error", login);
-		h_fail_with(error, what);
+		h_fail_with(file, line, error, what);
 	}
 	id = rv_path_int(result, "user.id", -1);
 	rv_free(result);
 	if (id < 0)
-		fail_msg("session.login as %s: no user.id in the result", login);
+		h_fail_at(file, line, "session.login as %s: no user.id in the result", login);
 	if (regie_client_token(c) == NULL)
-		fail_msg("session.login as %s: the client kept no token", login);
+		h_fail_at(file, line, "session.login as %s: the client kept no token", login);
 	return id;
 }
 
 /* ---- looking into the database ---- */
+
+/* NOTICEs ("database ... does not exist, skipping") are noise here. */
+static void
+h_pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
 
 PGconn *
 h_pg(const char *conninfo)
@@ -790,6 +819,7 @@ h_pg(const char *conninfo)
 		PQfinish(pg);
 		fail_msg("could not connect to PostgreSQL");
 	}
+	PQsetNoticeProcessor(pg, h_pg_notice, NULL);
 	return pg;
 }
 

@@ -103,21 +103,33 @@ bool h_server_log_contains(const struct h_server *s, const char *needle);
 /* Waits until the log holds needle; returns false past timeout_ms. */
 bool h_server_wait_log(const struct h_server *s, const char *needle, int timeout_ms);
 
-/* ---- a client ---- */
+/* ---- a client ----
+ * These are macros so that a failure names the test's line. */
 
 /* A client on base, connected to addr (a host:port or a socket path), or
  * the test fails. Free it with regie_client_free. */
-struct regie_client *h_connect(struct event_base *base, const char *addr);
+#define h_connect(base, addr) h_connect_at(__FILE__, __LINE__, (base), (addr))
 /* Calls method with params written as text (see rv_from_json; NULL for
  * none), asserts success and returns the result. */
-struct rv *h_call_ok(struct regie_client *c, const char *method, const char *params);
+#define h_call_ok(c, method, params) \
+	h_call_ok_at(__FILE__, __LINE__, (c), (method), (params))
 /* Same call, asserting an error whose code is expected_code; returns the
  * error map. */
-struct rv *h_call_err(struct regie_client *c, const char *method, const char *params,
-    const char *expected_code);
+#define h_call_err(c, method, params, expected_code) \
+	h_call_err_at(__FILE__, __LINE__, (c), (method), (params), (expected_code))
 /* session.login, asserted; the client keeps the session. Returns the
  * user's id. */
-int64_t h_login(struct regie_client *c, const char *login, const char *password);
+#define h_login(c, login, password) \
+	h_login_at(__FILE__, __LINE__, (c), (login), (password))
+
+struct regie_client *h_connect_at(const char *file, int line,
+    struct event_base *base, const char *addr);
+struct rv *h_call_ok_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *params);
+struct rv *h_call_err_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *params, const char *expected_code);
+int64_t h_login_at(const char *file, int line, struct regie_client *c,
+    const char *login, const char *password);
 
 /* ---- looking into the database ---- */
 
