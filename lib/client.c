@@ -14,9 +14,10 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -365,10 +366,15 @@ static void
 client_connected(struct regie_client *c)
 {
 	struct client_call *call;
+	int one = 1;
 
 	if (c->ai_list != NULL) {
 		freeaddrinfo(c->ai_list);
 		c->ai_list = c->ai_next = NULL;
+		/* Small requests answered one by one: Nagle would only add
+		 * delay. */
+		setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY,
+		    &one, sizeof one);
 	}
 	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	if (c->token == NULL) {

@@ -529,6 +529,30 @@ test_garbage_drops_link(void **state)
 }
 
 static void
+on_reply_close(struct regie_client *c, const struct rv *error,
+    const struct rv *result, void *arg)
+{
+	on_reply(c, error, result, arg);
+	regie_client_close(c);
+}
+
+/* Closing from a callback, the next answer perhaps already read: that
+ * answer is not delivered, its call is failed by the close instead. */
+static void
+test_close_from_callback(void **state)
+{
+	struct t *t = t_new(false);
+
+	assert_int_equal(regie_client_connect_sync(t->c, 5000), 0);
+	regie_call(t->c, "echo", params_n(1), on_reply_close, t);
+	regie_call(t->c, "echo", params_n(2), on_reply, t);
+	WAIT_FOR(t, t->replies == 2, 5000);
+	assert_string_equal(t->last_code, "unavailable");
+	assert_int_equal(regie_client_state(t->c), REGIE_CLOSED);
+	t_free(t);
+}
+
+static void
 test_close(void **state)
 {
 	struct t *t = t_new(false);
@@ -560,6 +584,7 @@ main(void)
 		cmocka_unit_test(test_resume_unavailable_retries),
 		cmocka_unit_test(test_sync_timeout),
 		cmocka_unit_test(test_garbage_drops_link),
+		cmocka_unit_test(test_close_from_callback),
 		cmocka_unit_test(test_close),
 	};
 
