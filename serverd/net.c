@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -332,8 +333,10 @@ static void conn_process(struct conn *cn)
 		if (avail == 0)
 			break;
 		if (cn->inflight >= net.cfg->max_inflight) {
-			/* Back-pressure: stop reading until a call comes back. */
+			/* Back-pressure: stop reading until a call comes back.
+			 * The wait is ours, not the client's: no timer runs. */
 			cn->read_paused = true;
+			evtimer_del(cn->message_timer);
 			bufferevent_disable(cn->bev, EV_READ);
 			break;
 		}
@@ -358,6 +361,10 @@ static void conn_process(struct conn *cn)
 		}
 		root = wire_decode(data, msg_len, err, sizeof err);
 		evbuffer_drain(in, msg_len);
+		/* The timer measures one message: a fast client whose writes
+		 * end mid-message always has one incomplete, and is no
+		 * slowloris. */
+		evtimer_del(cn->message_timer);
 		if (root == NULL) {
 			conn_protocol_error(cn, RERR_INVALID, err, false);
 			continue;
@@ -445,6 +452,11 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	cn = xcalloc(1, sizeof *cn);
 	cn->id = ++net.next_id;
 	cn->refs = 1;
+	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
+		/* Answers are small and awaited: never hold them back. */
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
 		char ip[INET_ADDRSTRLEN];
