@@ -5,7 +5,8 @@
 #   integration  build/tests/it_*: against one throwaway cluster
 #   tui          tests/tui/*.sh: the client driven through tmux, with the
 #                same cluster
-#   man          tests/man/*.sh: the manual pages
+#   man          tests/man/*.sh: the manual pages, checked against a
+#                real regied on the same cluster
 #
 # Each test gets REGIE_BIN_DIR (the top of the checkout, where regied and
 # regie are), REGIE_TEST_TMP (a scratch directory of its own) and, where a
@@ -141,6 +142,7 @@ fi
 if wants man; then
 	for t in tests/man/*.sh; do
 		[ -f "$t" ] || continue
+		start_cluster
 		run_script "man/$(basename "$t" .sh)" "$t"
 	done
 fi
