@@ -23,6 +23,10 @@ extern const struct method user_methods[];
 extern const struct method audit_methods[];
 extern const struct method event_methods[];
 extern const struct method org_methods[];
+extern const struct method asset_methods[];
+extern const struct method asset_edit_methods[];
+extern const struct method asset_export_methods[];
+extern const struct method asset_type_methods[];
 
 static const struct method *const method_tables[] = {
 	system_methods,
@@ -31,6 +35,10 @@ static const struct method *const method_tables[] = {
 	audit_methods,
 	event_methods,
 	org_methods,
+	asset_methods,
+	asset_edit_methods,
+	asset_export_methods,
+	asset_type_methods,
 };
 
 static const struct method **methods_sorted;
@@ -138,13 +146,20 @@ static bool db_simple(struct call *c, const char *sql)
  * the key is new, -1 on error. */
 static int replay_lookup(struct call *c)
 {
-	PGresult *res = db_q(c, "SELECT method, response FROM idempotency_keys "
-	    "WHERE user_id = $1 AND key = $2", "is", c->who.user_id, c->request_key);
+	PGresult *res;
 	size_t len;
 	unsigned char *bytes;
 	char why[128];
 	struct rv *stored;
 
+	/* Replays racing each other queue here until the first commits, so
+	 * they find its answer instead of each running the call (and all
+	 * but one failing on the rows it wrote). */
+	if (db_exec(c, "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", "is",
+	    c->who.user_id, c->request_key) != 0)
+		return -1;
+	res = db_q(c, "SELECT method, response FROM idempotency_keys "
+	    "WHERE user_id = $1 AND key = $2", "is", c->who.user_id, c->request_key);
 	if (res == NULL)
 		return -1;
 	if (PQntuples(res) == 0) {

@@ -16,6 +16,11 @@
 /* Who may receive what. New domains add their topics here. */
 const struct topic topics[] = {
 	{ "user", ROLE_ADMIN, false },
+	/* The estate: an asset or site event reaches admins, and the others
+	 * whose services or sites it concerns; services concern everyone. */
+	{ "asset", ROLE_ALL, true },
+	{ "site", ROLE_ALL, true },
+	{ "service", ROLE_ALL, false },
 	{ NULL, 0, false },
 };
 
@@ -29,6 +34,7 @@ static struct {
 	struct event *io;
 	struct event *retry;
 	bool was_up;                 /* a reconnect, not the first connect: resync */
+	bool resync_due;             /* resync once the LISTEN is in effect */
 } ls;
 
 static void listen_schedule_retry(void);
@@ -101,6 +107,12 @@ static void listen_read(void)
 		}
 		PQclear(res);
 	}
+	/* Only now are changes heard again: a client told earlier could
+	 * reload, then miss a change made before the LISTEN took effect. */
+	if (ls.resync_due && !PQisBusy(ls.pg)) {
+		ls.resync_due = false;
+		net_broadcast_resync();
+	}
 	while ((n = PQnotifies(ls.pg)) != NULL) {
 		listen_handle_notify(n);
 		PQfreemem(n);
@@ -118,8 +130,7 @@ static void listen_connected(void)
 	}
 	ls.state = LS_LISTENING;
 	log_info("event listener: listening");
-	if (ls.was_up)
-		net_broadcast_resync();
+	ls.resync_due = ls.was_up;
 	ls.was_up = true;
 	listen_watch(EV_READ | EV_PERSIST);
 	/* The LISTEN command itself may still need flushing. */

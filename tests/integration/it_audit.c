@@ -1,0 +1,550 @@
+/* The audit log: every change an admin makes leaves exactly one row
+ * saying who, what, on which entity, before and after; a change that
+ * fails leaves no row and no change; audit.list finds rows by its
+ * filters and pages through them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "harness.h"
+#include "xmalloc.h"
+
+#define call_okf(c, method, ...) \
+	call_okf_at(__FILE__, __LINE__, (c), (method), __VA_ARGS__)
+#define call_errf(c, method, code, ...) \
+	call_errf_at(__FILE__, __LINE__, (c), (method), (code), __VA_ARGS__)
+
+static struct rv *call_okf_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static struct rv *call_errf_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static struct rv *
+call_okf_at(const char *file, int line, struct regie_client *c, const char *method,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *params;
+	struct rv *r;
+
+	va_start(ap, fmt);
+	params = xvasprintf(fmt, ap);
+	va_end(ap);
+	r = h_call_ok_at(file, line, c, method, params);
+	free(params);
+	return r;
+}
+
+static struct rv *
+call_errf_at(const char *file, int line, struct regie_client *c, const char *method,
+    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char *params;
+	struct rv *r;
+
+	va_start(ap, fmt);
+	params = xvasprintf(fmt, ap);
+	va_end(ap);
+	r = h_call_err_at(file, line, c, method, params, code);
+	free(params);
+	return r;
+}
+
+/* A query's single value as a number, or def for no row or NULL. */
+static long long
+pg_int(PGconn *pg, long long def, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static long long
+pg_int(PGconn *pg, long long def, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql, *v;
+	long long n;
+
+	va_start(ap, fmt);
+	sql = xvasprintf(fmt, ap);
+	va_end(ap);
+	v = h_pg_value(pg, sql);
+	n = v != NULL ? strtoll(v, NULL, 10) : def;
+	free(v);
+	free(sql);
+	return n;
+}
+
+static long long
+audit_rows(PGconn *pg)
+{
+	return pg_int(pg, -1, "SELECT count(*) FROM audit_log");
+}
+
+/* The "before" or "after" of the newest audit row, parsed; NULL when
+ * SQL NULL. */
+static struct rv *
+newest_state(PGconn *pg, const char *column)
+{
+	char *sql = xasprintf("SELECT %s::text FROM audit_log ORDER BY id DESC LIMIT 1", column);
+	char *text = h_pg_value(pg, sql), err[128];
+	struct rv *v = NULL;
+
+	free(sql);
+	if (text != NULL) {
+		v = rv_from_json(text, err, sizeof err);
+		if (v == NULL || v->type != RV_MAP)
+			fail_msg("audit %s is not a JSON object: %s (%s)", column, text, err);
+	}
+	free(text);
+	return v;
+}
+
+struct setup {
+	char *db;
+	struct h_server *s;
+	struct event_base *base;
+	struct regie_client *admin;
+	int64_t admin_id;
+	PGconn *pg;
+};
+
+static void
+setup_start(struct setup *t, const char *name)
+{
+	t->db = h_db_create(name);
+	assert_int_equal(h_migrate(t->db), 0);
+	assert_int_equal(h_useradd(t->db, "admin", "admin-secret", "admin", "Ada Admin"), 0);
+	t->s = h_server_start(t->db, NULL);
+	t->base = event_base_new();
+	t->admin = h_connect(t->base, h_server_addr(t->s));
+	t->admin_id = h_login(t->admin, "admin", "admin-secret");
+	t->pg = h_pg(t->db);
+}
+
+static void
+setup_end(struct setup *t)
+{
+	PQfinish(t->pg);
+	regie_client_free(t->admin);
+	event_base_free(t->base);
+	h_server_free(t->s);
+	h_db_drop(t->db);
+	free(t->db);
+}
+
+/* ---- every mutation, audited ---- */
+
+struct target {
+	int64_t id;
+	int64_t version;
+};
+
+/* How to make each mutating method succeed, and what its row must say.
+ * A mutating method without a case here fails test_every_mutation: a
+ * new one needs a case, so that its audit row is proven too. */
+struct mutation {
+	const char *method;
+	const char *entity;
+	bool has_before;
+	struct rv *(*run)(struct setup *t, struct target *u);
+	void (*check)(const struct rv *before, const struct rv *after);
+};
+
+static struct rv *
+run_user_create(struct setup *t, struct target *u)
+{
+	struct rv *r = h_call_ok(t->admin, "user.create", "{login: \"audited\", "
+	    "name: \"Audited User\", email: \"audited@example.org\", roles: [\"agent\"], "
+	    "password: \"audited-secret\"}");
+
+	u->id = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_user_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "login", ""), "audited");
+	assert_string_equal(rv_path_str(after, "name", ""), "Audited User");
+	assert_string_equal(rv_path_str(after, "roles.0", ""), "agent");
+}
+
+static struct rv *
+run_user_update(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "user.update", "{id: %lld, version: %lld, "
+	    "name: \"Renamed User\", roles: [\"agent\", \"viewer\"]}", (long long)u->id,
+	    (long long)u->version);
+
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_user_update(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "name", ""), "Audited User");
+	assert_string_equal(rv_path_str(after, "name", ""), "Renamed User");
+	assert_int_equal(rv_len(rv_get(before, "roles")), 1);
+	assert_int_equal(rv_len(rv_get(after, "roles")), 2);
+	assert_true(rv_path_int(after, "version", 0) > rv_path_int(before, "version", 0));
+}
+
+static struct rv *
+run_user_disable(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "user.disable", "{id: %lld}", (long long)u->id);
+}
+
+static void
+check_user_disable(const struct rv *before, const struct rv *after)
+{
+	assert_false(rv_path_bool(before, "disabled", true));
+	assert_true(rv_path_bool(after, "disabled", false));
+}
+
+static struct rv *
+run_user_set_password(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "user.set_password",
+	    "{id: %lld, password: \"another-secret\"}", (long long)u->id);
+}
+
+static void
+check_user_set_password(const struct rv *before, const struct rv *after)
+{
+	/* The password itself is never in the log: only that it changed. */
+	assert_string_equal(rv_path_str(before, "login", ""), "audited");
+	assert_string_equal(rv_path_str(after, "login", ""), "audited");
+}
+
+static const struct mutation mutations[] = {
+	{ "user.create", "user", false, run_user_create, check_user_create },
+	{ "user.update", "user", true, run_user_update, check_user_update },
+	{ "user.disable", "user", true, run_user_disable, check_user_disable },
+	{ "user.set_password", "user", true, run_user_set_password, check_user_set_password },
+};
+#define NMUTATIONS (sizeof mutations / sizeof mutations[0])
+
+/* No audit row holds a password or its hash, in any form. */
+static void
+assert_no_secrets(PGconn *pg)
+{
+	assert_int_equal(h_pg_count(pg, "SELECT 1 FROM audit_log WHERE "
+	    "COALESCE(before::text, '') || COALESCE(after::text, '') ~* 'argon2|password|secret'"), 0);
+	assert_int_equal(h_pg_count(pg, "SELECT 1 FROM audit_log a, users u WHERE "
+	    "strpos(COALESCE(a.before::text, '') || COALESCE(a.after::text, ''), "
+	    "u.password_hash) > 0"), 0);
+}
+
+static void
+test_every_mutation(void **state)
+{
+	(void)state;
+	struct setup t;
+	struct target u = { 0, 0 };
+	struct rv *d;
+	const struct rv *methods;
+	size_t covered = 0;
+
+	setup_start(&t, "it_audit_every");
+	d = h_call_ok(t.admin, "system.describe", "{}");
+	methods = rv_get(d, "methods");
+	for (size_t i = 0; i < rv_len(methods); i++) {
+		const char *name = rv_path_str(methods->a.items[i], "name", "");
+		bool found = false;
+
+		if (!rv_path_bool(methods->a.items[i], "mutates", false))
+			continue;
+		for (size_t k = 0; k < NMUTATIONS; k++)
+			found |= strcmp(mutations[k].method, name) == 0;
+		if (!found)
+			fail_msg("%s mutates but it_audit.c has no case proving its audit row", name);
+		covered++;
+	}
+	assert_int_equal(covered, NMUTATIONS);
+	rv_free(d);
+
+	for (size_t k = 0; k < NMUTATIONS; k++) {
+		const struct mutation *m = &mutations[k];
+		long long rows = audit_rows(t.pg);
+		struct rv *result, *before, *after;
+
+		result = m->run(&t, &u);
+		rv_free(result);
+		if (audit_rows(t.pg) != rows + 1)
+			fail_msg("%s wrote %lld audit rows, not one", m->method,
+			    audit_rows(t.pg) - rows);
+		assert_int_equal(pg_int(t.pg, 0, "SELECT user_id FROM audit_log ORDER BY id DESC "
+		    "LIMIT 1"), t.admin_id);
+		assert_int_equal(pg_int(t.pg, 0, "SELECT entity_id FROM audit_log ORDER BY id DESC "
+		    "LIMIT 1"), u.id);
+		assert_int_equal(h_pg_count(t.pg, "SELECT 1 FROM audit_log WHERE id = "
+		    "(SELECT max(id) FROM audit_log) AND at <= now() AND at > now() - interval '1 min'"), 1);
+		{
+			char *sql = xasprintf("SELECT 1 FROM audit_log WHERE id = (SELECT max(id) "
+			    "FROM audit_log) AND method = '%s' AND entity = '%s'", m->method, m->entity);
+			if (h_pg_count(t.pg, sql) != 1)
+				fail_msg("%s: the newest audit row does not name method %s, entity %s",
+				    m->method, m->method, m->entity);
+			free(sql);
+		}
+		before = newest_state(t.pg, "before");
+		after = newest_state(t.pg, "after");
+		if ((before != NULL) != m->has_before)
+			fail_msg("%s: before should be %s", m->method, m->has_before ? "set" : "NULL");
+		if (after == NULL)
+			fail_msg("%s: no after", m->method);
+		assert_int_equal(rv_path_int(after, "id", 0), u.id);
+		m->check(before, after);
+		rv_free(before);
+		rv_free(after);
+	}
+	assert_no_secrets(t.pg);
+	setup_end(&t);
+}
+
+/* ---- what fails leaves nothing ---- */
+
+static void
+test_failed_mutations(void **state)
+{
+	(void)state;
+	struct setup t;
+	struct rv *r, *u;
+	long long rows, users;
+	int64_t id;
+
+	setup_start(&t, "it_audit_failed");
+	u = h_call_ok(t.admin, "user.create", "{login: \"bob\", name: \"Bob\", roles: [\"agent\"], "
+	    "password: \"bob-secret\"}");
+	id = rv_path_int(u, "id", 0);
+	rows = audit_rows(t.pg);
+	users = pg_int(t.pg, -1, "SELECT count(*) FROM users");
+
+	/* A taken login. */
+	r = h_call_err(t.admin, "user.create", "{login: \"bob\", name: \"Other Bob\", "
+	    "roles: [\"viewer\"], password: \"other-secret\"}", "conflict");
+	assert_string_equal(rv_path_str(r, "field", ""), "login");
+	rv_free(r);
+
+	/* A scope that does not exist: the user row was already inserted
+	 * when the foreign key failed, and must be rolled back with it. */
+	r = h_call_err(t.admin, "user.create", "{login: \"ghost\", name: \"Ghost\", "
+	    "roles: [\"agent\"], services: [999], password: \"ghost-secret\"}", "invalid");
+	assert_string_equal(rv_path_str(r, "field", ""), "services");
+	rv_free(r);
+
+	/* A stale version: someone changed bob in between. */
+	rv_free(call_okf(t.admin, "user.update", "{id: %lld, version: 1, name: \"Bob B.\"}",
+	    (long long)id));
+	rows++;
+	r = call_errf(t.admin, "user.update", "conflict", "{id: %lld, version: 1, "
+	    "name: \"Stale Bob\", roles: [\"admin\"]}", (long long)id);
+	assert_string_equal(rv_path_str(r, "field", ""), "version");
+	rv_free(r);
+
+	/* The last admin cannot demote or disable themselves: refused after
+	 * the UPDATE ran, so it must be undone. */
+	r = call_errf(t.admin, "user.update", "conflict", "{id: %lld, version: 1, "
+	    "roles: [\"viewer\"]}", (long long)t.admin_id);
+	assert_string_equal(rv_path_str(r, "field", ""), "roles");
+	rv_free(r);
+	rv_free(call_errf(t.admin, "user.disable", "conflict", "{id: %lld}",
+	    (long long)t.admin_id));
+
+	/* A user that does not exist. */
+	rv_free(h_call_err(t.admin, "user.disable", "{id: 424242}", "not_found"));
+	rv_free(h_call_err(t.admin, "user.set_password", "{id: 424242, password: \"whatever-1\"}",
+	    "not_found"));
+
+	assert_int_equal(audit_rows(t.pg), rows);
+	assert_int_equal(pg_int(t.pg, -1, "SELECT count(*) FROM users"), users);
+	assert_int_equal(h_pg_count(t.pg, "SELECT 1 FROM users WHERE login = 'ghost'"), 0);
+	r = call_okf(t.admin, "user.get", "{id: %lld}", (long long)id);
+	assert_string_equal(rv_path_str(r, "name", ""), "Bob B.");
+	assert_int_equal(rv_path_int(r, "version", 0), 2);
+	assert_int_equal(rv_len(rv_get(r, "roles")), 1);
+	assert_string_equal(rv_path_str(r, "roles.0", ""), "agent");
+	rv_free(r);
+	r = call_okf(t.admin, "user.get", "{id: %lld}", (long long)t.admin_id);
+	assert_string_equal(rv_path_str(r, "roles.0", ""), "admin");
+	assert_false(rv_path_bool(r, "disabled", true));
+	assert_int_equal(rv_path_int(r, "version", 0), 1);
+	rv_free(r);
+	/* The admin's session was not ended by the refused changes. */
+	rv_free(h_call_ok(t.admin, "session.info", "{}"));
+
+	rv_free(u);
+	setup_end(&t);
+}
+
+/* ---- reading the log ---- */
+
+/* The ids of the items of an audit.list page, checked for shape. */
+static void
+page_ids(const struct rv *page, int64_t *ids, size_t *n, size_t max)
+{
+	const struct rv *items = rv_get(page, "items");
+
+	for (size_t i = 0; i < rv_len(items); i++) {
+		const struct rv *it = items->a.items[i];
+		const struct rv *b = rv_get(it, "before"), *a = rv_get(it, "after");
+		const char *at = rv_path_str(it, "at", "");
+
+		assert_true(*n < max);
+		ids[(*n)++] = rv_path_int(it, "id", 0);
+		assert_true(strlen(at) >= 20 && at[10] == 'T' && at[strlen(at) - 1] == 'Z');
+		assert_non_null(rv_path_str(it, "method", NULL));
+		assert_non_null(rv_path_str(it, "entity", NULL));
+		assert_true(b == NULL || b->type == RV_NIL || b->type == RV_STR);
+		assert_true(a == NULL || a->type == RV_NIL || a->type == RV_STR);
+		if (b != NULL && b->type == RV_STR)
+			assert_null(strstr(b->s.ptr, "argon2"));
+		if (a != NULL && a->type == RV_STR)
+			assert_null(strstr(a->s.ptr, "argon2"));
+	}
+}
+
+/* Calls audit.list with params and returns how many items came back,
+ * all on one page (next is nil). */
+static size_t
+list_count(struct regie_client *c, const char *params)
+{
+	struct rv *r = h_call_ok(c, "audit.list", params);
+	size_t n = rv_len(rv_get(r, "items"));
+	const struct rv *next = rv_get(r, "next");
+
+	if (next != NULL && next->type != RV_NIL)
+		fail_msg("audit.list %s: unexpected second page", params);
+	rv_free(r);
+	return n;
+}
+
+static void
+test_list(void **state)
+{
+	(void)state;
+	struct setup t;
+	struct regie_client *second;
+	struct rv *r, *page1, *page2;
+	int64_t ids[64], u[4], second_id;
+	size_t n = 0;
+	long long total;
+	char *params;
+
+	setup_start(&t, "it_audit_list");
+	r = h_call_ok(t.admin, "user.create", "{login: \"second\", name: \"Second Admin\", "
+	    "roles: [\"admin\"], password: \"second-secret\"}");
+	second_id = rv_path_int(r, "id", 0);
+	rv_free(r);
+	for (int i = 0; i < 4; i++) {
+		r = call_okf(t.admin, "user.create", "{login: \"user%d\", name: \"User %d\", "
+		    "roles: [\"viewer\"], password: \"user-secret-%d\"}", i, i, i);
+		u[i] = rv_path_int(r, "id", 0);
+		rv_free(r);
+	}
+	second = h_connect(t.base, h_server_addr(t.s));
+	assert_int_equal(h_login(second, "second", "second-secret"), second_id);
+	rv_free(call_okf(second, "user.update", "{id: %lld, version: 1, name: \"User Zero\"}",
+	    (long long)u[0]));
+	rv_free(call_okf(second, "user.disable", "{id: %lld}", (long long)u[1]));
+	total = audit_rows(t.pg);
+
+	/* Everything, newest first, with the author's login. */
+	r = h_call_ok(t.admin, "audit.list", "{limit: 500}");
+	assert_int_equal(rv_len(rv_get(r, "items")), total);
+	assert_string_equal(rv_path_str(r, "items.0.method", ""), "user.disable");
+	assert_string_equal(rv_path_str(r, "items.0.user_login", ""), "second");
+	assert_int_equal(rv_path_int(r, "items.0.user_id", 0), second_id);
+	assert_int_equal(rv_path_int(r, "items.0.entity_id", 0), u[1]);
+	assert_string_equal(rv_path_str(r, "items.0.entity", ""), "user");
+	assert_true(rv_path_int(r, "items.0.id", 0) > rv_path_int(r, "items.1.id", 0));
+	rv_free(r);
+
+	/* By method, by author, by entity. */
+	assert_int_equal(list_count(t.admin, "{method: \"user.create\"}"), 5);
+	assert_int_equal(list_count(t.admin, "{method: \"user.set_password\"}"), 0);
+	params = xasprintf("{user_id: %lld}", (long long)second_id);
+	assert_int_equal(list_count(t.admin, params), 2);
+	free(params);
+	params = xasprintf("{user_id: %lld}", (long long)t.admin_id);
+	assert_int_equal(list_count(t.admin, params), 5);
+	free(params);
+	r = call_okf(t.admin, "audit.list", "{entity: \"user\", entity_id: %lld}", (long long)u[0]);
+	assert_int_equal(rv_len(rv_get(r, "items")), 2);
+	assert_string_equal(rv_path_str(r, "items.0.method", ""), "user.update");
+	assert_string_equal(rv_path_str(r, "items.1.method", ""), "user.create");
+	assert_true(rv_path(r, "items.1.before")->type == RV_NIL);
+	assert_non_null(strstr(rv_path_str(r, "items.0.before", ""), "User 0"));
+	assert_non_null(strstr(rv_path_str(r, "items.0.after", ""), "User Zero"));
+	rv_free(r);
+	assert_int_equal(list_count(t.admin, "{entity: \"workorder\"}"), 0);
+	params = xasprintf("{method: \"user.update\", user_id: %lld}", (long long)t.admin_id);
+	assert_int_equal(list_count(t.admin, params), 0);
+	free(params);
+
+	/* By time. */
+	assert_int_equal(list_count(t.admin, "{since: \"2000-01-01T00:00:00Z\", "
+	    "until: \"2100-01-01T00:00:00Z\", limit: 500}"), total);
+	assert_int_equal(list_count(t.admin, "{since: \"2100-01-01T00:00:00Z\"}"), 0);
+	assert_int_equal(list_count(t.admin, "{until: \"2000-01-01T00:00:00Z\"}"), 0);
+
+	/* Two pages of the creations: all of them once, in order. */
+	page1 = h_call_ok(t.admin, "audit.list", "{method: \"user.create\", limit: 3}");
+	assert_int_equal(rv_len(rv_get(page1, "items")), 3);
+	assert_non_null(rv_path_str(page1, "next", NULL));
+	page_ids(page1, ids, &n, 64);
+	params = xasprintf("{method: \"user.create\", limit: 3, after: \"%s\"}",
+	    rv_path_str(page1, "next", ""));
+	page2 = h_call_ok(t.admin, "audit.list", params);
+	free(params);
+	assert_int_equal(rv_len(rv_get(page2, "items")), 2);
+	assert_true(rv_get(page2, "next") == NULL || rv_get(page2, "next")->type == RV_NIL);
+	page_ids(page2, ids, &n, 64);
+	assert_int_equal(n, 5);
+	for (size_t i = 1; i < n; i++)
+		assert_true(ids[i] < ids[i - 1]);
+	{
+		PGresult *res = PQexec(t.pg, "SELECT id FROM audit_log WHERE method = 'user.create' "
+		    "ORDER BY id DESC");
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		assert_int_equal(PQntuples(res), 5);
+		for (int i = 0; i < 5; i++)
+			assert_int_equal(strtoll(PQgetvalue(res, i, 0), NULL, 10), ids[i]);
+		PQclear(res);
+	}
+	rv_free(page1);
+	rv_free(page2);
+
+	/* A cursor we did not make is refused, by name. */
+	r = h_call_err(t.admin, "audit.list", "{after: \"not-a-cursor\"}", "invalid");
+	assert_string_equal(rv_path_str(r, "field", ""), "after");
+	rv_free(r);
+	r = h_call_err(t.admin, "audit.list", "{since: \"yesterday\"}", "invalid");
+	assert_string_equal(rv_path_str(r, "field", ""), "since");
+	rv_free(r);
+
+	/* The log is for admins. */
+	h_login(second, "user2", "user-secret-2");
+	rv_free(h_call_err(second, "audit.list", "{}", "forbidden"));
+
+	assert_no_secrets(t.pg);
+	regie_client_free(second);
+	setup_end(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_mutation),
+		cmocka_unit_test(test_failed_mutations),
+		cmocka_unit_test(test_list),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
