@@ -49,6 +49,7 @@ struct conn {
 	bool dead;                   /* closed; waiting for its jobs to come back */
 	bool closing;                /* flushing a last message, then close */
 	bool lagging;                /* told to resync; events skipped until it drains */
+	size_t skipped;              /* bytes of events skipped while lagging */
 	struct bufferevent *bev;
 	struct event *message_timer; /* a message started and not finished in time */
 	char peer[64];
@@ -404,6 +405,7 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 
 	/* Called when the output has drained to the low watermark (0). */
 	cn->lagging = false;
+	cn->skipped = 0;
 	if (cn->closing)
 		conn_close(cn, NULL);
 	else if (net.stopping)
@@ -549,8 +551,14 @@ static void conn_send_event(struct conn *cn, const struct buf *b, const struct b
 {
 	size_t out = conn_output_len(cn);
 
-	if (cn->lagging)
+	if (cn->lagging) {
+		/* What it misses counts towards the hard limit, or a client
+		 * that never reads again would hold its connection forever. */
+		cn->skipped += b->len;
+		if (out + cn->skipped > net.cfg->max_output)
+			conn_close(cn, "output limit reached (the client does not read its events)");
 		return;
+	}
 	if (out > net.cfg->max_output / 4) {
 		/* Too slow for its events: say so once; it reloads when it
 		 * catches up, and the hard limit cuts it off if it never does. */
