@@ -102,6 +102,8 @@ bool dispatch_allowed(const struct method *m, const struct caller *who)
 
 void call_reset_outcome(struct call *c)
 {
+	bool validated = c->session.validated;
+
 	rv_free(c->result);
 	c->result = NULL;
 	c->err = RERR_OK;
@@ -110,6 +112,7 @@ void call_reset_outcome(struct call *c)
 	c->sqlstate[0] = '\0';
 	caller_clear(&c->session.who);
 	memset(&c->session, 0, sizeof c->session);
+	c->session.validated = validated;
 }
 
 void call_encode(struct call *c, uint32_t msgid, struct buf *out)
@@ -266,9 +269,38 @@ static int call_attempt(struct call *c, struct worker *w, int attempt)
 	return rerr_sqlstate_retryable(c->sqlstate) && attempt < server_config()->db_retries;
 }
 
+/* After the event feed was interrupted, revocations sent meanwhile were
+ * lost: the session is checked against the database once before the
+ * next call runs on it. */
+static int session_still_valid(struct call *c)
+{
+	PGresult *res = db_q(c, "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.token_hash = decode($1, 'hex') AND s.expires > now() AND NOT u.disabled",
+	    "s", c->who.token_hash);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	n = PQntuples(res);
+	PQclear(res);
+	if (n == 0) {
+		c->session.clear = true;
+		return call_fail(c, RERR_UNAUTHENTICATED, NULL,
+		    "this session has ended; log in again");
+	}
+	c->session.validated = true;
+	return 0;
+}
+
 void call_run(struct call *c, struct worker *w, uint32_t msgid, struct buf *out)
 {
 	c->worker = w;
+	if (c->who.revalidate && c->who.user_id != 0 && !(c->method->flags & M_ANON) &&
+	    session_still_valid(c) != 0) {
+		c->db = NULL;
+		call_encode(c, msgid, out);
+		return;
+	}
 	for (int attempt = 0; call_attempt(c, w, attempt); attempt++)
 		log_debug("%s: retrying after %s", c->method->name, c->sqlstate[0] ? c->sqlstate :
 		    "a lost connection");

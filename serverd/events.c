@@ -60,6 +60,9 @@ static void listen_watch(short what)
 static void listen_drop(const char *why)
 {
 	if (ls.pg != NULL) {
+		/* Revocations are not heard from now on. */
+		if (ls.state == LS_LISTENING)
+			net_sessions_revalidate();
 		log_warn("event listener: %s", why);
 		PQfinish(ls.pg);
 		ls.pg = NULL;
@@ -111,6 +114,7 @@ static void listen_read(void)
 	 * reload, then miss a change made before the LISTEN took effect. */
 	if (ls.resync_due && !PQisBusy(ls.pg)) {
 		ls.resync_due = false;
+		net_sessions_revalidate();
 		net_broadcast_resync();
 	}
 	while ((n = PQnotifies(ls.pg)) != NULL) {

@@ -76,6 +76,7 @@ struct caller {
 	int64_t expires;             /* unix seconds */
 	char address[64];            /* the peer, for throttling and logs */
 	char token_hash[72];         /* hex of the session token's hash */
+	bool revalidate;             /* revocations may have been missed: check first */
 };
 
 /* A session established (login, resume) or ended (logout) by a call; the
@@ -83,6 +84,7 @@ struct caller {
 struct session_change {
 	bool set;
 	bool clear;
+	bool validated;              /* the session was checked and still holds */
 	struct caller who;
 	char token[80];              /* the token handed to the client (login only) */
 };

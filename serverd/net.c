@@ -179,6 +179,8 @@ static void conn_set_timeouts(struct conn *cn)
 
 static void conn_apply_session(struct conn *cn, const struct session_change *ch)
 {
+	if (ch->validated)
+		cn->who.revalidate = false;
 	if (ch->clear || ch->set) {
 		caller_clear(&cn->who);
 		xsnprintf(cn->who.address, sizeof cn->who.address, "%s", cn->peer);
@@ -218,7 +220,7 @@ static void job_done_call(struct job *j)
 
 	cn->inflight--;
 	if (!cn->dead) {
-		if (j->call.err == RERR_OK)
+		if (j->call.err == RERR_OK || j->call.session.clear)
 			conn_apply_session(cn, &j->call.session);
 		conn_write(cn, &j->reply);
 	}
@@ -289,7 +291,7 @@ static void conn_request(struct conn *cn, struct rpc_msg *m)
 		j->call.conn = cn;
 		method->fn(&j->call);
 		call_encode(&j->call, j->msgid, &j->reply);
-		if (j->call.err == RERR_OK)
+		if (j->call.err == RERR_OK || j->call.session.clear)
 			conn_apply_session(cn, &j->call.session);
 		conn_write(cn, &j->reply);
 		job_free(j);
@@ -613,6 +615,16 @@ void net_broadcast_resync(void)
 			conn_write(cn, &b);
 	}
 	buf_free(&b);
+}
+
+void net_sessions_revalidate(void)
+{
+	struct conn *cn;
+
+	TAILQ_FOREACH(cn, &net.conns, entry) {
+		if (cn->has_session)
+			cn->who.revalidate = true;
+	}
 }
 
 void net_sessions_revoked(int64_t user_id, const char *token_hash_hex)

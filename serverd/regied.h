@@ -48,5 +48,8 @@ void net_broadcast_resync(void);
 /* A user's sessions ended elsewhere (disabled, password reset, logout
  * on another instance): drop them from this instance's connections. */
 void net_sessions_revoked(int64_t user_id, const char *token_hash_hex);
+/* The event feed was interrupted: revocations may have been missed, so
+ * every session is checked against the database before its next call. */
+void net_sessions_revalidate(void);
 
 #endif

@@ -368,6 +368,45 @@ test_listener_lost(void **state)
 	free(db);
 }
 
+/* A revocation made while the feed was down is not heard; the session
+ * is checked against the database once the feed is back, so it cannot
+ * outlive its revocation. */
+static void
+test_missed_revocation(void **state)
+{
+	(void)state;
+	char *db = db_for_events("it_events_missed");
+	struct h_server *a = h_server_start(db, NULL);
+	struct event_base *base = event_base_new();
+	struct regie_client *victim = h_connect(base, h_server_addr(a));
+	struct watcher w;
+	struct listeners l = { h_pg(db), 1 };
+
+	watcher_start(&w, base, a, "watch", "watch-secret", "[\"user\"]");
+	h_login(victim, "viewer", "viewer-secret");
+	rv_free(h_call_ok(victim, "session.info", "{}"));
+	assert_true(h_wait_until(listeners_up, &l, EVENT_WAIT_MS));
+
+	/* Ended behind regied's back: no NOTIFY reaches it. */
+	h_pg_exec(l.pg, "DELETE FROM sessions WHERE user_id = "
+	    "(SELECT id FROM users WHERE login = 'viewer')");
+	assert_int_equal(h_pg_count(l.pg, "SELECT pg_terminate_backend(pid) FROM ("
+	    LISTENERS_SQL ") AS listeners"), 1);
+	await_event(base, &w, "resync", NULL, 0);
+
+	rv_free(h_call_err(victim, "session.info", "{}", "unauthenticated"));
+	/* The sessions that still exist carry on. */
+	rv_free(h_call_ok(w.c, "session.info", "{}"));
+
+	PQfinish(l.pg);
+	watcher_free(&w);
+	regie_client_free(victim);
+	event_base_free(base);
+	h_server_free(a);
+	h_db_drop(db);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -375,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_across_instances),
 		cmocka_unit_test(test_subscribe_rules),
 		cmocka_unit_test(test_listener_lost),
+		cmocka_unit_test(test_missed_revocation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
