@@ -9,6 +9,15 @@ MANDIR     ?= $(PREFIX)/share/man
 SHAREDIR   ?= $(PREFIX)/share/regie
 
 CC         ?= cc
+# `make V=1` shows the whole commands.
+V          ?= 0
+ifeq ($(V),0)
+Q          := @
+say         = printf '  %-5s %s\n' $(1) $(2);
+else
+Q          :=
+say         =
+endif
 PKG_CONFIG ?= pkg-config
 SANITIZE   ?=
 # A sanitizer build lives apart, so switching never mixes objects:
@@ -74,26 +83,26 @@ deps:
 
 $(BIN)/libregie.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)$(call say,AR,$@)ar rcs $@ $^
 
 $(BIN)/regied: $(SRV_OBJ) $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(SRV_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_SRV))
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(SRV_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_SRV))
 
 $(BIN)/regie: $(TUI_OBJ) $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_TUI))
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $(TUI_OBJ) $(BIN)/libregie.a $(call pc_libs,$(PKGS_TUI))
 
 $(B)/lib/%.o: lib/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_LIB)) -c -o $@ $<
 $(B)/serverd/%.o: serverd/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iserverd $(call pc_cflags,$(PKGS_SRV)) -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Iserverd $(call pc_cflags,$(PKGS_SRV)) -c -o $@ $<
 $(B)/tui/%.o: tui/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itui $(call pc_cflags,$(PKGS_TUI)) -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Itui $(call pc_cflags,$(PKGS_TUI)) -c -o $@ $<
 $(B)/tests/%.o: tests/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iserverd -Itui -Itests/harness $(call pc_cflags,$(PKGS_SRV) $(PKGS_TUI) $(PKGS_TEST)) -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Iserverd -Itui -Itests/harness $(call pc_cflags,$(PKGS_SRV) $(PKGS_TUI) $(PKGS_TEST)) -c -o $@ $<
 
 # The migrations are compiled into regied, so that it knows exactly which
 # schema it speaks and can refuse a database that is ahead of it.
@@ -103,27 +112,27 @@ $(B)/tools/sql2c: tools/sql2c.c
 $(B)/migrations.c: $(MIGRATIONS) $(B)/tools/sql2c
 	$(B)/tools/sql2c $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 $(B)/migrations.o: $(B)/migrations.c $(FLAGS_STAMP)
-	$(CC) $(ALL_CFLAGS) -Iserverd -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -Iserverd -c -o $@ $<
 
 # Unit tests need no database. test_lib_* link the library alone,
 # test_srv_* the server core too (minus main), test_tui_* the client core.
 $(B)/tests/test_lib_%: $(B)/tests/unit/test_lib_%.o $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB) $(PKGS_TEST))
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB) $(PKGS_TEST))
 $(B)/tests/test_srv_%: $(B)/tests/unit/test_srv_%.o $(SRV_CORE) $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) $(BIN)/libregie.a \
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
 $(B)/tests/test_tui_%: $(B)/tests/unit/test_tui_%.o $(TUI_CORE) $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_CORE) $(BIN)/libregie.a \
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TUI_CORE) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_TUI) $(PKGS_TEST))
 $(B)/tests/it_%: $(B)/tests/integration/it_%.o $(HARNESS_OBJ) $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS_OBJ) $(BIN)/libregie.a \
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS_OBJ) $(BIN)/libregie.a \
 	    $(call pc_libs,$(PKGS_SRV) $(PKGS_TEST))
 
 # Small tools the tests drive (rcall: one call from the command line).
 TOOL_SRC   := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(BIN)/libregie.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB))
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB))
 
 # tests/run.sh finds the binaries of this build through these.
 RUN_ENV    := REGIE_BUILD=$(B) REGIE_BIN_DIR=$(abspath $(BIN))
