@@ -134,6 +134,7 @@ fi
 if wants tui; then
 	for t in tests/tui/*.sh; do
 		[ -f "$t" ] || continue
+		[ "$(basename "$t")" = lib.sh ] && continue	# sourced by the others
 		start_cluster
 		run_script "tui/$(basename "$t" .sh)" "$t"
 	done

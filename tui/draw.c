@@ -36,7 +36,7 @@ theme_init(bool color)
 		{ R_KEY, COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
 		{ R_KEYLABEL, -1, -1, 0, A_NORMAL },
 		{ R_ERROR, COLOR_RED, -1, A_BOLD, A_BOLD },
-		{ R_OK, COLOR_GREEN, -1, A_BOLD, A_NORMAL },
+		{ R_SUCCESS, COLOR_GREEN, -1, A_BOLD, A_NORMAL },
 		{ R_WARN, COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 		{ R_DIM, -1, -1, A_DIM, A_DIM },
 		{ R_FIELD, -1, -1, A_UNDERLINE, A_UNDERLINE },

@@ -18,7 +18,7 @@ enum draw_role {
 	R_KEY,		/* a key in the key bar */
 	R_KEYLABEL,	/* what the key does */
 	R_ERROR,
-	R_OK,
+	R_SUCCESS,
 	R_WARN,
 	R_DIM,
 	R_FIELD,	/* an input field */

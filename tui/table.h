@@ -69,6 +69,7 @@ struct table {
 	char **cursors;		/* cursors[k] fetches page k; cursors[0] is NULL */
 	size_t ncursors;
 	bool ended;		/* page ncursors - 1 is the last */
+	size_t last_n;		/* rows on the last page, once ended */
 
 	/* The window: pages first .. first + npages - 1. */
 	size_t first;
@@ -80,6 +81,8 @@ struct table {
 	size_t busy_page;
 	uint32_t busy_id;
 	bool want_end;		/* End was pressed: page on to the last */
+	bool refreshing;	/* fetching again, in place, from refresh_page on */
+	size_t refresh_page;
 	char *error;		/* why the last load failed */
 
 	/* The cursor and the first row shown: row numbers, or positions in

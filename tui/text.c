@@ -208,11 +208,13 @@ text_wfit(const wchar_t *ws, size_t n, int width, enum text_align align)
 	 * for the text; the padding adds at most width more. */
 	out = xreallocarray(NULL, n + (size_t)width + 2, sizeof *out);
 	p = out;
+	if (width == 0) {
+		*p = 0;
+		return out;
+	}
 	total = text_wwidth(ws, n);
 	if (total <= width)
 		keep = n;
-	else if (width == 0)
-		keep = 0;
 	else
 		keep = text_wprefix(ws, n, width - 1);
 	used = text_wwidth(ws, keep);

@@ -125,7 +125,7 @@ struct app {
 
 	enum regie_state state;
 	bool ever_connected;
-	time_t state_since;
+	time_t offline_since;	/* when the link was last lost; 0 while up */
 
 	bool logged_in;
 	struct rv *user;	/* USER of the session */
@@ -183,22 +183,29 @@ const char *app_error_field(const struct rv *error);
 /* The session started (login or re-login): keep the user, subscribe. */
 void app_session_start(const struct rv *result);
 void app_session_end(void);
+/* The server no longer knows our session: log in again on top. */
+void app_session_lost(void);
+/* Tells every screen to reload (after a reconnection). */
+void app_resync(void);
+/* Quits, asking first when a form holds unsaved work. */
+void app_ask_quit(void);
 bool app_has_role(unsigned roles);
 
 /* A fresh key for a mutating call, so that a retry after a dropped link
  * is answered once (request_key). Returns malloc'd text. */
 char *app_request_key(void);
 
-/* Input. */
+/* Input: a key as wget_wch gave it (its return and character). */
 int input_key_from_curses(int ret, unsigned int wc);
-/* "Enter", "F2", "^L", "n": how a key is shown. */
-const char *input_key_name(int key, char *buf, size_t len);
 
 /* Screens. */
 struct screen *screen_login_new(bool relogin);
 struct screen *screen_home_new(void);
 struct screen *screen_users_new(void);
+/* Creates a user (user NULL) or edits one (a USER map). */
+struct screen *screen_user_form_new(const struct rv *user);
 struct screen *screen_audit_new(void);
+struct screen *screen_audit_detail_new(const struct rv *item);
 struct screen *screen_info_new(void);
 struct screen *screen_help_new(struct screen *of);
 
