@@ -18,7 +18,7 @@ set -u
 src=$(cd "$(dirname "$0")/../.." && pwd -P)
 bin=${REGIE_BIN_DIR:-$src}
 regied=$bin/regied
-rcall=${REGIE_BUILD:-$bin/build}/tests/tools/rcall
+rcall=${REGIE_BUILD:-$src/build}/tests/tools/rcall
 password=man-check-password
 
 tmp=""
