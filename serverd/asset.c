@@ -1,0 +1,391 @@
+/* asset.*, the reads: one asset, filtered lists, children, search,
+ * nearby, and the condition history. The writes are in asset_edit.c,
+ * the exports in asset_export.c.
+ *
+ * Every read is narrowed the same way: a caller who is only a referent
+ * sees the assets of the sites they cover, and nothing else exists for
+ * them (not_found, never forbidden). Statements take that scope as two
+ * parameters, "reads everything" and the caller's sites. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "db.h"
+#include "estate.h"
+#include "xmalloc.h"
+
+#define SCOPE_SQL(all, sites) "(" all "::boolean OR a.site_id = ANY (" sites "::bigint[]))"
+
+static const char *const status_filters[] = {
+	"active", "in_service", "out_of_service", "disposed", "all", NULL,
+};
+static const char *const list_sorts[] = { "code", "name", "condition", NULL };
+
+struct rv *asset_row(const PGresult *res, int r)
+{
+	struct rv *row = db_row(res, r);
+	const char *attrs = rv_path_str(row, "attributes", NULL);
+
+	if (attrs != NULL) {
+		struct rv *map = rv_from_json(attrs, NULL, 0);
+		rv_set(row, "attributes", map != NULL ? map : rv_map());
+	}
+	return row;
+}
+
+struct rv *asset_load(struct call *c, int64_t id)
+{
+	PGresult *res = db_q(c, "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM " WHERE a.id = $1 AND "
+	    SCOPE_SQL("$2", "$3"), "ibA", id, estate_reads_all(&c->who), c->who.sites,
+	    c->who.nsites);
+	struct rv *asset;
+
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		call_fail(c, RERR_NOT_FOUND, "id", "no asset with id %lld", (long long)id);
+		return NULL;
+	}
+	asset = asset_row(res, 0);
+	PQclear(res);
+	res = db_q(c, "SELECT d.id, d.title, d.ref, d.user_id, u.login AS user_login, d.created "
+	    "FROM asset_documents d LEFT JOIN users u ON u.id = d.user_id "
+	    "WHERE d.asset_id = $1 ORDER BY d.id", "i", id);
+	if (res == NULL) {
+		rv_free(asset);
+		return NULL;
+	}
+	rv_set(asset, "documents", db_rows(res));
+	PQclear(res);
+	return asset;
+}
+
+static int asset_get(struct call *c)
+{
+	struct rv *asset = asset_load(c, arg_int(c, "id", 0));
+
+	return asset ? call_ok(c, asset) : -1;
+}
+
+/* ---- lists ---- */
+
+/* $1, $2 scope; $3..$9 filters; $10, $11 the cursor's id and value;
+ * $12 the limit. One statement per order, each matching an index. */
+#define LIST_FILTERS \
+	" WHERE " SCOPE_SQL("$1", "$2") \
+	" AND ($3::bigint IS NULL OR a.type_id = $3)" \
+	" AND ($4::bigint IS NULL OR a.service_id = $4)" \
+	" AND ($5::bigint IS NULL OR a.site_id = $5)" \
+	" AND ($6::bigint IS NULL OR a.parent_id = $6)" \
+	" AND (CASE $7::text WHEN 'all' THEN true WHEN 'active' THEN a.status <> 'disposed'" \
+	"      ELSE a.status = $7 END)" \
+	" AND ($8::int IS NULL OR a.condition >= $8)" \
+	" AND ($9::int IS NULL OR a.condition <= $9)"
+
+static const char list_by_code_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM LIST_FILTERS
+    " AND ($10::bigint IS NULL OR a.code > $11::text)"
+    " ORDER BY a.code LIMIT $12";
+static const char list_by_name_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM LIST_FILTERS
+    " AND ($10::bigint IS NULL OR (regie_fold(a.name), a.id) > (regie_fold($11::text), $10))"
+    " ORDER BY regie_fold(a.name), a.id LIMIT $12";
+static const char list_by_condition_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM
+    LIST_FILTERS
+    " AND ($10::bigint IS NULL OR (COALESCE(a.condition, 6), a.id) >"
+    "      (COALESCE(NULLIF($11::text, '')::int, 6), $10))"
+    " ORDER BY COALESCE(a.condition, 6), a.id LIMIT $12";
+
+static int asset_list(struct call *c)
+{
+	const char *sort = arg_str(c, "sort", "code"), *value = NULL, *sql;
+	int64_t limit = arg_int(c, "limit", 50), after_id = 0;
+	int64_t cmin = arg_int(c, "condition_min", 0), cmax = arg_int(c, "condition_max", 0);
+	char smin[8], smax[8];
+	PGresult *res;
+	struct rv *r;
+	int key_col;
+
+	if (arg_has(c, "after") &&
+	    estate_cursor_parse(c, arg_str(c, "after", NULL), &after_id, &value) != 0)
+		return -1;
+	if (strcmp(sort, "name") == 0)
+		sql = list_by_name_sql;
+	else if (strcmp(sort, "condition") == 0)
+		sql = list_by_condition_sql;
+	else
+		sql = list_by_code_sql;
+	xsnprintf(smin, sizeof smin, "%lld", (long long)cmin);
+	xsnprintf(smax, sizeof smax, "%lld", (long long)cmax);
+	res = db_q(c, sql, "bAIIIIsssIsi", estate_reads_all(&c->who), c->who.sites, c->who.nsites,
+	    arg_int(c, "type_id", 0), arg_int(c, "service_id", 0), arg_int(c, "site_id", 0),
+	    arg_int(c, "parent_id", 0), arg_str(c, "status", "active"),
+	    arg_has(c, "condition_min") ? smin : NULL, arg_has(c, "condition_max") ? smax : NULL,
+	    after_id, value, limit + 1);
+	if (res == NULL)
+		return -1;
+	key_col = PQfnumber(res, strcmp(sort, "name") == 0 ? "name" :
+	    strcmp(sort, "condition") == 0 ? "condition" : "code");
+	r = estate_page(res, limit, key_col, asset_row);
+	PQclear(res);
+	return call_ok(c, r);
+}
+
+/* The tree browser: the children of an asset, or the assets at the top
+ * (of one site, or everywhere). */
+static int asset_children(struct call *c)
+{
+	const char *value = NULL;
+	int64_t limit = arg_int(c, "limit", 100), after_id = 0;
+	PGresult *res;
+	struct rv *r;
+
+	if (arg_has(c, "after") &&
+	    estate_cursor_parse(c, arg_str(c, "after", NULL), &after_id, &value) != 0)
+		return -1;
+	res = db_q(c, "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM
+	    " WHERE " SCOPE_SQL("$1", "$2")
+	    " AND (($3::bigint IS NULL AND a.parent_id IS NULL) OR a.parent_id = $3)"
+	    " AND ($4::bigint IS NULL OR a.site_id = $4)"
+	    " AND ($5::boolean OR a.status <> 'disposed')"
+	    " AND ($6::bigint IS NULL OR a.code > $7::text)"
+	    " ORDER BY a.code LIMIT $8", "bAIIbIsi", estate_reads_all(&c->who), c->who.sites,
+	    c->who.nsites, arg_int(c, "id", 0), arg_int(c, "site_id", 0),
+	    arg_bool(c, "disposed", false), after_id, value, limit + 1);
+	if (res == NULL)
+		return -1;
+	r = estate_page(res, limit, 1, asset_row);
+	PQclear(res);
+	return call_ok(c, r);
+}
+
+/* ---- search ----
+ * Ranks: 0 the exact code, 1 codes starting with the query, 2 names
+ * starting with it, 3 the query at the start of a word of the code, name
+ * or address, 4 every word of the query somewhere in them ("ecole
+ * jules" finds "École maternelle Jules-Ferry"). Each branch reads an
+ * index and stops at its own limit, so a short or common query costs no
+ * more than a rare one. Trigrams need three characters: the longest word
+ * finds the candidates, and shorter queries look at prefixes only. Case,
+ * accents, hyphens and apostrophes are folded (regie_fold). */
+#define SEARCH_FILTER \
+	" AND " SCOPE_SQL("$4", "$5") " AND a.status <> 'disposed'" \
+	" AND ($6::bigint IS NULL OR a.type_id = $6)"
+#define SEARCH_CANDIDATES 200
+#define SEARCH_WORDS_MAX 16
+
+static const char search_sql[] =
+    "WITH hits AS ("
+    " (SELECT a.id, 0 AS rank FROM assets a WHERE a.code = upper($1)" SEARCH_FILTER ")"
+    " UNION ALL"
+    " (SELECT a.id, 1 FROM assets a WHERE a.code LIKE upper($2) || '%'" SEARCH_FILTER
+    "  ORDER BY a.code USING ~<~ LIMIT $3)"
+    " UNION ALL"
+    " (SELECT a.id, 2 FROM assets a WHERE regie_fold(a.name) LIKE regie_fold($2) || '%'"
+    SEARCH_FILTER "  ORDER BY regie_fold(a.name) USING ~<~ LIMIT $3)"
+    " UNION ALL"
+    " (SELECT a.id, 4 FROM assets a WHERE char_length(regie_fold($8)) >= 3"
+    "  AND a.search LIKE '%' || regie_fold($8) || '%'"
+    "  AND a.search LIKE ALL (SELECT '%' || regie_fold(w) || '%' FROM unnest($9::text[]) w)"
+    SEARCH_FILTER " LIMIT $7)"
+    "), best AS (SELECT id, min(rank) AS rank FROM hits GROUP BY id) "
+    "SELECT " ASSET_COLUMNS ", CASE WHEN b.rank < 3 THEN b.rank"
+    " WHEN ' ' || a.search LIKE '% ' || regie_fold($2) || '%' THEN 3 ELSE 4 END AS rank"
+    " FROM best b JOIN " ASSET_FROM " ON a.id = b.id"
+    " ORDER BY rank, word_similarity(regie_fold($1), a.search) DESC, char_length(a.name), a.code"
+    " LIMIT $3";
+
+/* The query's words as regie_fold separates them, LIKE-escaped; *longest
+ * is the one with the most bytes ("" when there is none). */
+static size_t search_words(const char *query, char **words, size_t max, const char **longest)
+{
+	char *copy = xstrdup(query), *save = NULL, *w;
+	size_t n = 0;
+
+	/* The typographic apostrophe, U+2019, as a plain one. */
+	for (char *p = copy; (p = strstr(p, "\xe2\x80\x99")) != NULL; )
+		memcpy(p, "   ", 3);
+	*longest = "";
+	for (w = strtok_r(copy, " \t\r\n-'", &save); w != NULL && n < max;
+	    w = strtok_r(NULL, " \t\r\n-'", &save)) {
+		words[n] = estate_like_escape(w);
+		if (strlen(words[n]) > strlen(*longest))
+			*longest = words[n];
+		n++;
+	}
+	free(copy);
+	return n;
+}
+
+static int asset_search(struct call *c)
+{
+	const char *query = arg_str(c, "query", NULL), *longest;
+	char *pattern = estate_like_escape(query), *words[SEARCH_WORDS_MAX];
+	size_t nwords = search_words(query, words, SEARCH_WORDS_MAX, &longest);
+	PGresult *res;
+	struct rv *r;
+
+	res = db_q(c, search_sql, "ssibAIisS", query, pattern, arg_int(c, "limit", 20),
+	    estate_reads_all(&c->who), c->who.sites, c->who.nsites, arg_int(c, "type_id", 0),
+	    (int64_t)SEARCH_CANDIDATES, longest, (const char *const *)words, nwords);
+	for (size_t i = 0; i < nwords; i++)
+		free(words[i]);
+	free(pattern);
+	if (res == NULL)
+		return -1;
+	r = rv_map();
+	rv_set(r, "items", rv_array());
+	for (int i = 0; i < PQntuples(res); i++)
+		rv_push((struct rv *)rv_get(r, "items"), asset_row(res, i));
+	PQclear(res);
+	return call_ok(c, r);
+}
+
+/* ---- nearby ----
+ * A box around the point on the GiST index, then the exact distance. A
+ * degree of latitude is 111.32 km everywhere; one of longitude shrinks
+ * with the cosine of the latitude (the box spans every longitude near
+ * the poles). */
+static int asset_nearby(struct call *c)
+{
+	const char *lat = arg_str(c, "lat", NULL), *lon = arg_str(c, "lon", NULL);
+	int64_t id = arg_int(c, "id", 0);
+	char *from_lat = NULL, *from_lon = NULL;
+	PGresult *res;
+	struct rv *r;
+
+	if (id != 0) {
+		res = db_q(c, "SELECT a.lat, a.lon FROM assets a WHERE a.id = $1 AND "
+		    SCOPE_SQL("$2", "$3"), "ibA", id, estate_reads_all(&c->who), c->who.sites,
+		    c->who.nsites);
+		if (res == NULL)
+			return -1;
+		if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+			bool found = PQntuples(res) > 0;
+			PQclear(res);
+			return found ? call_fail(c, RERR_INVALID, "id", "this asset has no location") :
+			    call_fail(c, RERR_NOT_FOUND, "id", "no asset with id %lld", (long long)id);
+		}
+		lat = from_lat = xstrdup(PQgetvalue(res, 0, 0));
+		lon = from_lon = xstrdup(PQgetvalue(res, 0, 1));
+		PQclear(res);
+	} else if (lat == NULL || lon == NULL) {
+		return call_fail(c, RERR_INVALID, lat == NULL ? "lat" : "lon",
+		    "give lat and lon, or the id of an asset");
+	} else if (estate_check_point(c, lat, lon) != 0) {
+		return -1;
+	}
+	res = db_q(c, "SELECT " ASSET_COLUMNS ", round(x.d)::bigint AS distance FROM ("
+	    " SELECT a.id, regie_distance_m($1::float8, $2::float8, a.lat::float8, a.lon::float8) AS d"
+	    " FROM (SELECT $3::float8 / 111320 AS dlat, least(180, $3::float8 / 111320 /"
+	    "  greatest(cos(radians($1::float8)), 0.01)) AS dlon) k, assets a"
+	    " WHERE point(a.lon::float8, a.lat::float8) <@ box("
+	    "  point($2::float8 - k.dlon, $1::float8 - k.dlat),"
+	    "  point($2::float8 + k.dlon, $1::float8 + k.dlat))"
+	    " AND " SCOPE_SQL("$4", "$5") " AND a.status <> 'disposed'"
+	    " AND ($6::bigint IS NULL OR a.type_id = $6) AND ($7::bigint IS NULL OR a.id <> $7)"
+	    ") x JOIN " ASSET_FROM " ON a.id = x.id WHERE x.d <= $3"
+	    " ORDER BY x.d, a.id LIMIT $8", "ssibAIIi", lat, lon, arg_int(c, "radius", 500),
+	    estate_reads_all(&c->who), c->who.sites, c->who.nsites, arg_int(c, "type_id", 0), id,
+	    arg_int(c, "limit", 50));
+	free(from_lat);
+	free(from_lon);
+	if (res == NULL)
+		return -1;
+	r = rv_map();
+	rv_set(r, "items", rv_array());
+	for (int i = 0; i < PQntuples(res); i++)
+		rv_push((struct rv *)rv_get(r, "items"), asset_row(res, i));
+	PQclear(res);
+	return call_ok(c, r);
+}
+
+/* ---- condition history, newest first ---- */
+
+static struct rv *condition_row(const PGresult *res, int r)
+{
+	return db_row(res, r);
+}
+
+static int asset_conditions(struct call *c)
+{
+	int64_t id = arg_int(c, "id", 0), limit = arg_int(c, "limit", 50), after_id = 0;
+	const char *value = NULL;
+	PGresult *res;
+	struct rv *r;
+
+	if (arg_has(c, "after") &&
+	    estate_cursor_parse(c, arg_str(c, "after", NULL), &after_id, &value) != 0)
+		return -1;
+	res = db_q(c, "SELECT 1 FROM assets a WHERE a.id = $1 AND " SCOPE_SQL("$2", "$3"), "ibA",
+	    id, estate_reads_all(&c->who), c->who.sites, c->who.nsites);
+	if (res == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return call_fail(c, RERR_NOT_FOUND, "id", "no asset with id %lld", (long long)id);
+	}
+	PQclear(res);
+	res = db_q(c, "SELECT h.id, h.observed, h.score, h.note, h.user_id, u.login AS user_login, "
+	    "u.name AS user_name, h.created FROM asset_conditions h "
+	    "LEFT JOIN users u ON u.id = h.user_id WHERE h.asset_id = $1 "
+	    "AND ($2::bigint IS NULL OR (h.observed, h.id) < ($3::date, $2)) "
+	    "ORDER BY h.observed DESC, h.id DESC LIMIT $4", "iIsi", id, after_id, value, limit + 1);
+	if (res == NULL)
+		return -1;
+	r = estate_page(res, limit, 1, condition_row);
+	PQclear(res);
+	return call_ok(c, r);
+}
+
+#define PAGE_PARAMS(max) \
+	{ "limit", P_INT, false, 1, max, NULL }, \
+	{ "after", P_CURSOR, false, 0, 0, NULL }
+
+const struct method asset_methods[] = {
+	{ "asset.get", asset_get, ROLE_ALL, 0, "one asset with its attributes and documents", {
+		{ "id", P_ID, true, 0, 0, NULL },
+		{ 0 } } },
+	{ "asset.list", asset_list, ROLE_ALL, 0,
+	  "assets filtered by type, service, site, parent, status and condition; "
+	  "sorted by code, name or condition (worst first)", {
+		{ "type_id", P_ID, false, 0, 0, NULL },
+		{ "service_id", P_ID, false, 0, 0, NULL },
+		{ "site_id", P_ID, false, 0, 0, NULL },
+		{ "parent_id", P_ID, false, 0, 0, NULL },
+		{ "status", P_CHOICE, false, 0, 0, status_filters },
+		{ "condition_min", P_INT, false, 1, 5, NULL },
+		{ "condition_max", P_INT, false, 1, 5, NULL },
+		{ "sort", P_CHOICE, false, 0, 0, list_sorts },
+		PAGE_PARAMS(500),
+		{ 0 } } },
+	{ "asset.children", asset_children, ROLE_ALL, 0,
+	  "the children of an asset by code; without id, the assets at the top "
+	  "(of site_id when given)", {
+		{ "id", P_ID, false, 0, 0, NULL },
+		{ "site_id", P_ID, false, 0, 0, NULL },
+		{ "disposed", P_BOOL, false, 0, 0, NULL },
+		PAGE_PARAMS(500),
+		{ 0 } } },
+	{ "asset.search", asset_search, ROLE_ALL, 0,
+	  "as-you-type search over code, name and address: exact code first, then prefixes, "
+	  "then words, then anywhere", {
+		{ "query", P_STR, true, 1, 100, NULL },
+		{ "type_id", P_ID, false, 0, 0, NULL },
+		{ "limit", P_INT, false, 1, 50, NULL },
+		{ 0 } } },
+	{ "asset.nearby", asset_nearby, ROLE_ALL, 0,
+	  "assets within radius metres of a point (lat, lon as decimal strings) or of an asset, "
+	  "nearest first", {
+		{ "lat", P_STR, false, 1, 20, NULL },
+		{ "lon", P_STR, false, 1, 20, NULL },
+		{ "id", P_ID, false, 0, 0, NULL },
+		{ "radius", P_INT, false, 1, 50000, NULL },
+		{ "type_id", P_ID, false, 0, 0, NULL },
+		{ "limit", P_INT, false, 1, 500, NULL },
+		{ 0 } } },
+	{ "asset.conditions", asset_conditions, ROLE_ALL, 0,
+	  "an asset's condition history, newest first", {
+		{ "id", P_ID, true, 0, 0, NULL },
+		PAGE_PARAMS(500),
+		{ 0 } } },
+	{ 0 }
+};
