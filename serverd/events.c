@@ -15,13 +15,13 @@
 
 /* Who may receive what. New domains add their topics here. */
 const struct topic topics[] = {
-	{ "user", ROLE_ADMIN, false },
-	/* The estate: an asset or site event reaches admins, and the others
-	 * whose services or sites it concerns; services concern everyone. */
-	{ "asset", ROLE_ALL, true },
-	{ "site", ROLE_ALL, true },
-	{ "service", ROLE_ALL, false },
-	{ NULL, 0, false },
+	{ "user", ROLE_ADMIN, 0 },
+	/* The estate: a referent reads only the sites it covers, so it hears
+	 * only of those; every other role reads, and hears of, all. */
+	{ "asset", ROLE_ALL, ROLE_REFERENT },
+	{ "site", ROLE_ALL, ROLE_REFERENT },
+	{ "service", ROLE_ALL, 0 },
+	{ NULL, 0, 0 },
 };
 
 enum listen_state { LS_IDLE, LS_CONNECTING, LS_LISTENING };

@@ -537,7 +537,7 @@ static bool conn_may_see(const struct conn *cn, const struct topic *t, const str
 
 	if (!cn->has_session || !(cn->who.roles & t->roles))
 		return false;
-	if (!t->scoped || (cn->who.roles & ROLE_ADMIN))
+	if ((cn->who.roles & t->roles & ~t->narrowed) != 0)
 		return true;
 	if ((v = rv_get(ev, "owner")) != NULL && v->type == RV_INT && v->i == cn->who.user_id)
 		return true;

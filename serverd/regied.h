@@ -27,13 +27,16 @@ struct conn;
 void conn_subscribe(struct conn *cn, const char *const *topics, size_t n);
 int64_t conn_session_expires(const struct conn *cn);
 
-/* Events (events.c). A topic and the roles that may receive it; a
- * scoped topic is further narrowed to the sessions whose services or
- * sites match the event, or whose user owns it. */
+/* Events (events.c). A topic, the roles that may receive it, and the
+ * roles whose view of it is narrowed: a session holding only narrowed
+ * roles gets an event only when its services or sites match the event's,
+ * or when its user owns it (a referent sees its own sites' assets); any
+ * other allowed role sees every event of the topic, as it can read every
+ * row of it. */
 struct topic {
 	const char *name;
 	unsigned roles;
-	bool scoped;
+	unsigned narrowed;
 };
 const struct topic *topic_find(const char *name);
 /* All topics, NULL-terminated by name. */

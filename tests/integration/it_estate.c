@@ -897,7 +897,7 @@ inbox_has(void *arg)
 static void
 test_versions_audit_events(void **state)
 {
-	struct inbox all = { rv_array() }, ev_only = { rv_array() };
+	struct inbox all = { rv_array() }, ev_only = { rv_array() }, ref_only = { rv_array() };
 	struct inbox_wait w;
 	int64_t bat_tree, ev_tree, version;
 	struct rv *r, *e;
@@ -941,17 +941,24 @@ test_versions_audit_events(void **state)
 	free(after);
 	free(sql);
 
-	/* Scoped events: the green-spaces agent hears of their service's
-	 * assets, not of the buildings'. Events come in commit order, so
-	 * once the second has arrived the first would have. */
+	/* Scoped events: an agent reads every asset, so it hears of every
+	 * change, its service's or not; a referent hears only of the sites
+	 * it covers. Events come in commit order, so once a later one has
+	 * arrived an earlier one would have. */
+	regie_client_set_notify_cb(fx.referent, inbox_cb, &ref_only);
+	rv_free(h_call_ok(fx.referent, "event.subscribe", "{topics: [\"asset\"]}"));
 	rv_free(call_okf(fx.admin, "asset.set_condition", "{id: %lld, score: 3}",
 	    (long long)bat_tree));
-	ev_tree = make_tree(fx.agent_ev, fx.ev, 0, "Tilleul des Espaces verts", NULL, NULL);
+	ev_tree = make_tree(fx.agent_ev, fx.ev, fx.site_a, "Tilleul des Espaces verts", NULL, NULL);
 	rv_free(call_okf(fx.agent_ev, "asset.set_condition", "{id: %lld, score: 3}",
 	    (long long)ev_tree));
 	w = (struct inbox_wait){ &ev_only, "condition", ev_tree };
 	assert_true(h_loop_until(fx.base, inbox_has, &w, EVENT_WAIT_MS));
 	w = (struct inbox_wait){ &ev_only, "condition", bat_tree };
+	assert_true(inbox_has(&w));
+	w = (struct inbox_wait){ &ref_only, "condition", ev_tree };
+	assert_true(h_loop_until(fx.base, inbox_has, &w, EVENT_WAIT_MS));
+	w = (struct inbox_wait){ &ref_only, "condition", bat_tree };
 	assert_false(inbox_has(&w));
 	w = (struct inbox_wait){ &all, "condition", bat_tree };
 	assert_true(h_loop_until(fx.base, inbox_has, &w, EVENT_WAIT_MS));
@@ -990,8 +997,10 @@ test_versions_audit_events(void **state)
 
 	regie_client_set_notify_cb(fx.admin, NULL, NULL);
 	regie_client_set_notify_cb(fx.agent_ev, NULL, NULL);
+	regie_client_set_notify_cb(fx.referent, NULL, NULL);
 	rv_free(all.events);
 	rv_free(ev_only.events);
+	rv_free(ref_only.events);
 	PQfinish(pg);
 }
 
