@@ -165,7 +165,8 @@ static int user_list(struct call *c)
 	if (arg_has(c, "after") && (after = cursor_key(c, arg_str(c, "after", NULL))) == NULL)
 		return -1;
 	if (query != NULL) {
-		/* The query is text to find, not a LIKE pattern. */
+		/* The query is text to find, not a LIKE pattern; case and
+		 * accents do not count ("helene" finds "Hélène"). */
 		struct buf b;
 		buf_init(&b);
 		buf_addc(&b, '%');
@@ -179,7 +180,8 @@ static int user_list(struct call *c)
 	}
 	res = db_q(c, "SELECT " USER_COLUMNS " FROM users u "
 	    "WHERE ($1::text IS NULL OR u.login > $1) "
-	    "AND ($2::text IS NULL OR u.login ILIKE $2 OR u.name ILIKE $2 OR u.email ILIKE $2) "
+	    "AND ($2::text IS NULL OR regie_fold(u.login || ' ' || u.name || ' ' || u.email) "
+	    "LIKE regie_fold($2)) "
 	    "AND ($3::text IS NULL OR $3 = ANY (u.roles)) "
 	    "AND ($4::boolean IS NULL OR u.disabled = $4) "
 	    "ORDER BY u.login LIMIT $5", "ssssi", after, pattern, arg_str(c, "role", NULL),
