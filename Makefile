@@ -73,7 +73,7 @@ ITEST_SRC  := $(sort $(wildcard tests/integration/it_*.c))
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(B)/tests/%)
 HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/harness/*.c))
 
-.PHONY: all deps check tests unit integration tui-test mancheck demo demo-stop install clean
+.PHONY: all deps check tests unit integration tui-test mancheck memcheck demo demo-stop install clean
 # Keep test objects: they are not throwaway intermediates.
 .SECONDARY:
 all: $(BIN)/regied $(BIN)/regie $(BIN)/libregie.a
@@ -151,6 +151,10 @@ integration: all $(ITEST_BIN) $(TOOL_BIN)
 
 tui-test: all $(TOOL_BIN)
 	@$(RUN_ENV) sh tests/run.sh tui
+
+# Every test program and every regied under valgrind (slow: minutes).
+memcheck: all tests
+	@$(RUN_ENV) sh tools/memcheck.sh
 
 mancheck: all $(TOOL_BIN)
 	@$(RUN_ENV) sh tests/run.sh man
