@@ -674,9 +674,9 @@ INSERT INTO asset_documents (asset_id, title, ref)
 SELECT a.id, d.title, d.ref
 FROM assets a JOIN asset_types t ON t.id = a.type_id,
 	LATERAL (VALUES
-		('Plans du bâtiment', '\\\\serveur-ctm\\patrimoine\\plans\\' || a.code || '.pdf'),
+		('Plans du bâtiment', '\\serveur-ctm\patrimoine\plans\' || a.code || '.pdf'),
 		('Diagnostic amiante', 'https://ged.verignac.example/docs/' || a.code || '/amiante.pdf'),
-		('Registre de sécurité', '\\\\serveur-ctm\\patrimoine\\securite\\' || a.code || '.pdf')
+		('Registre de sécurité', '\\serveur-ctm\patrimoine\securite\' || a.code || '.pdf')
 	) AS d (title, ref)
 WHERE t.code = 'building'
 UNION ALL
