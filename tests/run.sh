@@ -12,7 +12,7 @@
 # regie are), REGIE_TEST_TMP (a scratch directory of its own) and, where a
 # cluster runs, REGIE_TEST_CONNINFO and PGHOST/PGPORT/PGUSER. Its output
 # is kept and shown only when it fails. REGIE_TEST_TIMEOUT (seconds,
-# default 300) bounds each test; REGIE_TEST_WRAP (e.g. "valgrind -q
+# default 300) bounds each test; REGIE_TEST_SKIP lists tests to leave out; REGIE_TEST_WRAP (e.g. "valgrind -q
 # --error-exitcode=99 --leak-check=full") is put before each test binary.
 # The last line is "N passed, N failed"; the exit status is 1 if any failed.
 set -u
@@ -59,6 +59,9 @@ now() {
 run_one() {
 	name=$1
 	shift
+	case " ${REGIE_TEST_SKIP:-} " in
+	*" $name "*) echo "SKIP $name (REGIE_TEST_SKIP)"; return ;;
+	esac
 	export REGIE_TEST_TMP="$scratch/$name"
 	mkdir -p "$REGIE_TEST_TMP"
 	out="$scratch/$name.out"
