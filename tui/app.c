@@ -481,12 +481,13 @@ app_subscribe(void)
 {
 	struct rv *params, *topics;
 
-	/* Only admins see "user" events for now; modules add their topics. */
-	if (!app_has_role(ROLE_ADMIN))
-		return;
+	/* Only admins see "user" events; every role reads the estate (the
+	 * server narrows a referent's to their sites). */
 	params = rv_map();
 	topics = rv_set(params, "topics", rv_array());
-	rv_push(topics, rv_str("user"));
+	if (app_has_role(ROLE_ADMIN))
+		rv_push(topics, rv_str("user"));
+	rv_push(topics, rv_str("asset"));
 	app_call(NULL, 0, "event.subscribe", params);
 }
 

@@ -381,7 +381,8 @@ form_parse_date(const char *text, bool month_first, char *out, size_t len)
 		m = (int)(month_first ? part[0] : part[1]);
 		d = (int)(month_first ? part[1] : part[0]);
 	}
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	/* Old buildings and churches: the estate goes back centuries. */
+	if (y < 1000 || y > 2200 || m < 1 || m > 12 || d < 1 ||
 	    d > form_days_in_month(y, m)) {
 		free(t);
 		return _("No such date");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assets.h"
 #include "dialog.h"
 #include "draw.h"
 #include "menu.h"
@@ -11,6 +12,7 @@
 
 #define HOME_ACTIONS(X)							\
 	X(HA_OPEN, K_ENTER, K_RIGHT, "Enter", N_("Open"), N_("Open the entry under the cursor")) \
+	X(HA_ASSETS, 'e', 0, "e", N_("Assets"), N_("Estate: assets, their tree, condition and documents")) \
 	X(HA_USERS, 'u', 0, "u", N_("Users"), N_("Admin: users, their roles and scope")) \
 	X(HA_AUDIT, 'a', 0, "a", N_("Audit"), N_("Admin: who changed what, and when")) \
 	X(HA_INFO, 'i', 0, "i", N_("Info"), N_("Server version, instance, session")) \
@@ -45,6 +47,9 @@ home_run(struct home_screen *hs, int action)
 	if (!home_enabled(&hs->base, action))
 		return;
 	switch (action) {
+	case HA_ASSETS:
+		app_push(screen_assets_new());
+		break;
 	case HA_USERS:
 		app_push(screen_users_new());
 		break;
@@ -140,6 +145,10 @@ screen_home_new(void)
 
 	screen_init(&hs->base, &home_ops, _("Home"));
 	menu_init(&hs->menu);
+	/* Every role reads the estate (a referent, the sites they cover). */
+	menu_add_header(&hs->menu, _("Estate"));
+	menu_add(&hs->menu, HA_ASSETS, 'e', _("Assets"),
+	    _("list, tree, search, condition, documents"));
 	if (app_has_role(ROLE_ADMIN)) {
 		menu_add_header(&hs->menu, _("Admin"));
 		menu_add(&hs->menu, HA_USERS, 'u', _("Users"),
