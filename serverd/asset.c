@@ -11,6 +11,7 @@
 #include <string.h>
 #include "db.h"
 #include "estate.h"
+#include "search_index.h"
 #include "xmalloc.h"
 
 #define SCOPE_SQL(all, sites) "(" all "::boolean OR a.site_id = ANY (" sites "::bigint[]))"
@@ -165,7 +166,11 @@ static int asset_children(struct call *c)
  * index and stops at its own limit, so a short or common query costs no
  * more than a rare one. Trigrams need three characters: the longest word
  * finds the candidates, and shorter queries look at prefixes only. Case,
- * accents, hyphens and apostrophes are folded (regie_fold). */
+ * accents, hyphens and apostrophes are folded (regie_fold).
+ *
+ * This statement answers until regied's search index is loaded (or when
+ * it is off); the index (search_index.c) finds, ranks and orders the
+ * same page in memory, and search_ids_sql reads its rows. */
 #define SEARCH_FILTER \
 	" AND " SCOPE_SQL("$4", "$5") " AND a.status <> 'disposed'" \
 	" AND ($6::bigint IS NULL OR a.type_id = $6)"
@@ -193,23 +198,36 @@ static const char search_sql[] =
     " ORDER BY rank, word_similarity(regie_fold($1), a.search) DESC, char_length(a.name), a.code"
     " LIMIT $3";
 
-/* The query's words as regie_fold separates them, LIKE-escaped; *longest
- * is the one with the most bytes ("" when there is none). */
-static size_t search_words(const char *query, char **words, size_t max, const char **longest)
+/* The page the search index found (see search_index.h), in its order;
+ * scope, status and type are checked again on the rows as they are. */
+static const char search_ids_sql[] =
+    "SELECT " ASSET_COLUMNS ", h.rank FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY"
+    " h (id, rank, n) JOIN " ASSET_FROM " ON a.id = h.id"
+    " WHERE " SCOPE_SQL("$3", "$4") " AND a.status <> 'disposed'"
+    " AND ($5::bigint IS NULL OR a.type_id = $5)"
+    " ORDER BY h.n";
+
+/* The query's words as regie_fold separates them; *longest indexes the
+ * one with the most bytes once LIKE-escaped (0 when there is none). */
+static size_t search_words(const char *query, char **words, size_t max, size_t *longest)
 {
 	char *copy = xstrdup(query), *save = NULL, *w;
-	size_t n = 0;
+	size_t n = 0, longest_len = 0;
 
 	/* The typographic apostrophe, U+2019, as a plain one. */
 	for (char *p = copy; (p = strstr(p, "\xe2\x80\x99")) != NULL; )
 		memcpy(p, "   ", 3);
-	*longest = "";
+	*longest = 0;
 	for (w = strtok_r(copy, " \t\r\n-'", &save); w != NULL && n < max;
 	    w = strtok_r(NULL, " \t\r\n-'", &save)) {
-		words[n] = estate_like_escape(w);
-		if (strlen(words[n]) > strlen(*longest))
-			*longest = words[n];
-		n++;
+		char *escaped = estate_like_escape(w);
+
+		if (strlen(escaped) > longest_len) {
+			longest_len = strlen(escaped);
+			*longest = n;
+		}
+		free(escaped);
+		words[n++] = xstrdup(w);
 	}
 	free(copy);
 	return n;
@@ -217,17 +235,44 @@ static size_t search_words(const char *query, char **words, size_t max, const ch
 
 static int asset_search(struct call *c)
 {
-	const char *query = arg_str(c, "query", NULL), *longest;
+	const char *query = arg_str(c, "query", NULL);
 	char *pattern = estate_like_escape(query), *words[SEARCH_WORDS_MAX];
-	size_t nwords = search_words(query, words, SEARCH_WORDS_MAX, &longest);
+	char *escaped[SEARCH_WORDS_MAX];
+	size_t longest, nwords = search_words(query, words, SEARCH_WORDS_MAX, &longest);
+	struct search_query q = {
+		.query = query, .words = (const char *const *)words, .nwords = nwords,
+		.longest = longest, .type_id = arg_int(c, "type_id", 0),
+		.limit = arg_int(c, "limit", 20), .who = &c->who,
+		.reads_all = estate_reads_all(&c->who),
+	};
+	struct search_hit *hits = NULL;
+	size_t nhits = 0;
 	PGresult *res;
 	struct rv *r;
 
-	res = db_q(c, search_sql, "ssibAIisS", query, pattern, arg_int(c, "limit", 20),
-	    estate_reads_all(&c->who), c->who.sites, c->who.nsites, arg_int(c, "type_id", 0),
-	    (int64_t)SEARCH_CANDIDATES, longest, (const char *const *)words, nwords);
 	for (size_t i = 0; i < nwords; i++)
+		escaped[i] = estate_like_escape(words[i]);
+	if (search_index_search(&q, &hits, &nhits) == 0) {
+		int64_t *ids = xcalloc(nhits + 1, sizeof *ids), *ranks = xcalloc(nhits + 1, sizeof *ranks);
+
+		for (size_t i = 0; i < nhits; i++) {
+			ids[i] = hits[i].id;
+			ranks[i] = hits[i].rank;
+		}
+		res = db_q(c, search_ids_sql, "AAbAI", ids, nhits, ranks, nhits, q.reads_all,
+		    c->who.sites, c->who.nsites, q.type_id);
+		free(ids);
+		free(ranks);
+	} else {
+		res = db_q(c, search_sql, "ssibAIisS", query, pattern, q.limit, q.reads_all,
+		    c->who.sites, c->who.nsites, q.type_id, (int64_t)SEARCH_CANDIDATES,
+		    nwords > 0 ? escaped[longest] : "", (const char *const *)escaped, nwords);
+	}
+	for (size_t i = 0; i < nwords; i++) {
 		free(words[i]);
+		free(escaped[i]);
+	}
+	free(hits);
 	free(pattern);
 	if (res == NULL)
 		return -1;

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "xmalloc.h"
 
-enum config_kind { K_INT, K_SIZE, K_STR, K_LISTEN, K_LEVEL };
+enum config_kind { K_INT, K_SIZE, K_STR, K_LISTEN, K_LEVEL, K_BOOL };
 
 struct config_key {
 	const char *name;
@@ -38,6 +38,7 @@ static const struct config_key config_keys[] = {
 	{ "shutdown_timeout", K_INT, OFF(shutdown_timeout), 0, 3600 },
 	{ "db_retries", K_INT, OFF(db_retries), 0, 100 },
 	{ "log_level", K_LEVEL, OFF(log_level), 0, 0 },
+	{ "search_index", K_BOOL, OFF(search_index), 0, 0 },
 };
 
 void config_defaults(struct config *cfg)
@@ -59,6 +60,7 @@ void config_defaults(struct config *cfg)
 	cfg->shutdown_timeout = 10;
 	cfg->db_retries = 3;
 	cfg->log_level = LOG_INFO;
+	cfg->search_index = 1;
 }
 
 /* Sizes accept a k, M or G suffix: max_output = 16M. */
@@ -124,6 +126,18 @@ int config_set(struct config *cfg, const char *key, const char *value, char *err
 		cfg->log_level = level;
 		return 0;
 	}
+	case K_BOOL:
+		if (strcmp(value, "on") == 0 || strcmp(value, "yes") == 0 ||
+		    strcmp(value, "true") == 0 || strcmp(value, "1") == 0) {
+			*(int *)((char *)cfg + k->offset) = 1;
+		} else if (strcmp(value, "off") == 0 || strcmp(value, "no") == 0 ||
+		    strcmp(value, "false") == 0 || strcmp(value, "0") == 0) {
+			*(int *)((char *)cfg + k->offset) = 0;
+		} else {
+			xsnprintf(err, errlen, "%s must be on or off, not '%s'", key, value);
+			return -1;
+		}
+		return 0;
 	case K_INT:
 	case K_SIZE:
 		if (parse_number(value, k->kind == K_SIZE, &n) != 0) {

@@ -26,6 +26,7 @@ struct config {
 	int shutdown_timeout;              /* seconds to finish calls in flight on SIGTERM */
 	int db_retries;                    /* retries after serialization failure/deadlock */
 	int log_level;
+	int search_index;                  /* 1: asset search from an index in memory */
 };
 
 void config_defaults(struct config *cfg);

@@ -316,6 +316,11 @@ int db_change(struct call *c, const char *entity, int64_t id, const char *op,
     const char *before_json, const char *after_json,
     int64_t service, int64_t site, int64_t owner)
 {
+	if (strcmp(entity, "asset") == 0) {
+		c->changed_assets = xreallocarray(c->changed_assets, c->nchanged_assets + 1,
+		    sizeof *c->changed_assets);
+		c->changed_assets[c->nchanged_assets++] = id;
+	}
 	return db_exec(c,
 	    "SELECT regie_change($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)",
 	    "IssisssIII", c->who.user_id, c->method->name, entity, id, before_json, after_json,

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "pool.h"
 #include "regied.h"
+#include "search_index.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -27,6 +28,8 @@ extern const struct method asset_methods[];
 extern const struct method asset_edit_methods[];
 extern const struct method asset_export_methods[];
 extern const struct method asset_type_methods[];
+extern const struct method category_methods[];
+extern const struct method request_methods[];
 
 static const struct method *const method_tables[] = {
 	system_methods,
@@ -39,6 +42,8 @@ static const struct method *const method_tables[] = {
 	asset_edit_methods,
 	asset_export_methods,
 	asset_type_methods,
+	category_methods,
+	request_methods,
 };
 
 static const struct method **methods_sorted;
@@ -113,6 +118,9 @@ void call_reset_outcome(struct call *c)
 	caller_clear(&c->session.who);
 	memset(&c->session, 0, sizeof c->session);
 	c->session.validated = validated;
+	free(c->changed_assets);
+	c->changed_assets = NULL;
+	c->nchanged_assets = 0;
 }
 
 void call_encode(struct call *c, uint32_t msgid, struct buf *out)
@@ -307,6 +315,9 @@ void call_run(struct call *c, struct worker *w, uint32_t msgid, struct buf *out)
 	if (c->err == RERR_CONFLICT && rerr_sqlstate_retryable(c->sqlstate))
 		xsnprintf(c->err_message, sizeof c->err_message,
 		    "too many concurrent changes; try again");
+	/* The client finds in search what it just wrote. */
+	if (c->err == RERR_OK && c->nchanged_assets > 0)
+		search_index_committed(w, c->changed_assets, c->nchanged_assets);
 	c->db = NULL;
 	call_encode(c, msgid, out);
 }

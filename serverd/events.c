@@ -10,6 +10,7 @@
 #include "log.h"
 #include "method.h"
 #include "regied.h"
+#include "search_index.h"
 #include "xmalloc.h"
 #include <libpq-fe.h>
 
@@ -21,6 +22,10 @@ const struct topic topics[] = {
 	{ "asset", ROLE_ALL, ROLE_REFERENT },
 	{ "site", ROLE_ALL, ROLE_REFERENT },
 	{ "service", ROLE_ALL, 0 },
+	{ "category", ROLE_ALL, 0 },
+	/* Requests: a supervisor hears of its services' queue, a referent of
+	 * its sites, anyone of the requests filed for them; admins of all. */
+	{ "request", ROLE_ALL, ROLE_ALL & ~ROLE_ADMIN },
 	{ NULL, 0, 0 },
 };
 
@@ -35,6 +40,7 @@ static struct {
 	struct event *retry;
 	bool was_up;                 /* a reconnect, not the first connect: resync */
 	bool resync_due;             /* resync once the LISTEN is in effect */
+	bool listen_due;             /* the LISTEN is sent, not yet in effect */
 } ls;
 
 static void listen_schedule_retry(void);
@@ -88,6 +94,7 @@ static void listen_handle_notify(PGnotify *n)
 		const char *hash = rv_path_str(ev, "token", NULL);
 		net_sessions_revoked(rv_path_int(ev, "user", 0), hash);
 	} else {
+		search_index_event(ev);
 		net_deliver_event(ev);
 	}
 	rv_free(ev);
@@ -112,6 +119,10 @@ static void listen_read(void)
 	}
 	/* Only now are changes heard again: a client told earlier could
 	 * reload, then miss a change made before the LISTEN took effect. */
+	if (ls.listen_due && !PQisBusy(ls.pg)) {
+		ls.listen_due = false;
+		search_index_feed_started();
+	}
 	if (ls.resync_due && !PQisBusy(ls.pg)) {
 		ls.resync_due = false;
 		net_sessions_revalidate();
@@ -135,6 +146,7 @@ static void listen_connected(void)
 	ls.state = LS_LISTENING;
 	log_info("event listener: listening");
 	ls.resync_due = ls.was_up;
+	ls.listen_due = true;
 	ls.was_up = true;
 	listen_watch(EV_READ | EV_PERSIST);
 	/* The LISTEN command itself may still need flushing. */

@@ -124,6 +124,10 @@ struct call {
 	char err_message[256];
 	char sqlstate[6];
 	struct session_change session;
+	/* Assets announced as changed (db_change): the search index reloads
+	 * them once the call has committed. */
+	int64_t *changed_assets;
+	size_t nchanged_assets;
 };
 
 /* Arguments by name; asking for a name not in the spec is a programming

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "pool.h"
 #include "regied.h"
+#include "search_index.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -732,6 +733,7 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("%s: finishing %d calls in flight, then stopping", strsignal((int)sig),
 	    pool_busy(net.pool));
 	net.stopping = true;
+	search_index_stop();
 	net.stop_deadline = time(NULL) + net.cfg->shutdown_timeout;
 	for (int i = 0; i < net.nlisteners; i++)
 		evconnlistener_disable(net.listeners[i]);
@@ -767,6 +769,7 @@ int server_run(struct config *cfg)
 		}
 	}
 	net.pool = pool_new(net.base, cfg->pool_size, cfg->database);
+	search_index_init(net.base, net.pool, cfg->search_index != 0);
 	if (events_start(net.base, cfg->database) != 0) {
 		rc = 1;
 		goto out;
@@ -790,8 +793,10 @@ out:
 			free(net.unix_paths[i]);
 		}
 	}
+	search_index_stop();
 	if (net.pool != NULL)
 		pool_free(net.pool);
+	search_index_free();
 	while (!TAILQ_EMPTY(&net.conns))
 		conn_close(TAILQ_FIRST(&net.conns), NULL);
 	if (net.stop_timer)

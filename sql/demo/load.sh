@@ -73,8 +73,10 @@ if [ -z "$(sql -t -A -c "SELECT 1 FROM users WHERE login = 'superviseur'")" ]; t
 	    --name "Superviseur de démonstration" >/dev/null
 fi
 sql -f "$here/users.sql"
+sql -f "$here/requests.sql"
 
 sql -t -A -F ' ' -c "SELECT 'load.sh: ' || (SELECT count(*) FROM assets) || ' assets, ' ||
-    (SELECT count(*) FROM sites) || ' sites, ' || (SELECT count(*) FROM users) || ' users'"
+    (SELECT count(*) FROM sites) || ' sites, ' || (SELECT count(*) FROM users) || ' users, ' ||
+    (SELECT count(*) FROM requests) || ' requests'"
 echo "load.sh: done in $(( $(date +%s) - start )) s; demo accounts: sql/demo/README.md" \
     "(password $PASSWORD)"

@@ -439,6 +439,239 @@ check_asset_dispose(const struct rv *before, const struct rv *after)
 	assert_string_equal(rv_path_str(after, "status", ""), "disposed");
 }
 
+/* Requests: what their cases stand on, made before the walk. */
+static struct {
+	int64_t reject, duplicate, cancel, approve_many, reject_many;
+} requests;
+
+static int64_t
+request_file(struct setup *t, int64_t category)
+{
+	struct rv *r = call_okf(t->admin, "request.submit", "{category_id: %lld, asset_id: %lld, "
+	    "description: \"Allée inondée\"}", (long long)category, (long long)estate.green_space);
+	int64_t id = rv_path_int(r, "id", 0);
+
+	rv_free(r);
+	return id;
+}
+
+static void
+requests_prepare(struct setup *t)
+{
+	int64_t plumbing = pg_id(t->pg, "SELECT id FROM request_categories WHERE code = 'plumbing'");
+
+	rv_free(call_okf(t->admin, "category.update", "{id: %lld, version: 1, service_id: %lld}",
+	    (long long)plumbing, (long long)estate.service));
+	requests.reject = request_file(t, plumbing);
+	requests.duplicate = request_file(t, plumbing);
+	requests.cancel = request_file(t, plumbing);
+	requests.approve_many = request_file(t, plumbing);
+	requests.reject_many = request_file(t, plumbing);
+}
+
+static struct rv *
+run_category_create(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "category.create", "{code: \"snow\", "
+	    "name: \"Snow clearing\", service_id: %lld, delay_urgent: 0}",
+	    (long long)estate.service);
+
+	u->id = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_category_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "code", ""), "snow");
+	assert_int_equal(rv_path_int(after, "service_id", 0), estate.service);
+	assert_int_equal(rv_path_int(after, "delay_urgent", -1), 0);
+}
+
+static struct rv *
+run_category_update(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "category.update", "{id: %lld, version: %lld, "
+	    "name: \"Snow and ice\", delay_normal: 3}", (long long)u->id, (long long)u->version);
+}
+
+static void
+check_category_update(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "name", ""), "Snow clearing");
+	assert_string_equal(rv_path_str(after, "name", ""), "Snow and ice");
+	assert_int_equal(rv_path_int(after, "delay_normal", 0), 3);
+}
+
+static struct rv *
+run_request_submit(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "request.submit", "{category_id: %lld, asset_id: %lld, "
+	    "description: \"Banc arraché\", urgency: \"high\", requester_name: \"M. Martin\"}",
+	    (long long)pg_id(t->pg, "SELECT id FROM request_categories WHERE code = 'snow'"),
+	    (long long)estate.green_space);
+
+	u->id = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_request_submit(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "description", ""), "Banc arraché");
+	assert_string_equal(rv_path_str(after, "requester_name", ""), "M. Martin");
+	assert_memory_equal(rv_path_str(after, "number", ""), "DI-", 3);
+}
+
+static struct rv *
+run_request_needs_info(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "request.needs_info", "{id: %lld, version: %lld, "
+	    "question: \"Quel banc ?\"}", (long long)u->id, (long long)u->version);
+
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_request_needs_info(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "status", ""), "needs_info");
+	assert_string_equal(rv_path_str(after, "question", ""), "Quel banc ?");
+}
+
+static struct rv *
+run_request_answer(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "request.answer", "{id: %lld, version: %lld, "
+	    "answer: \"Près du kiosque\"}", (long long)u->id, (long long)u->version);
+
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_request_answer(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "needs_info");
+	assert_string_equal(rv_path_str(after, "status", ""), "submitted");
+}
+
+static struct rv *
+run_request_comment(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "request.comment", "{id: %lld, note: \"Vu sur place\"}",
+	    (long long)u->id);
+}
+
+static void
+check_request_comment(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "comment.note", ""), "Vu sur place");
+}
+
+static struct rv *
+run_request_approve(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "request.approve", "{id: %lld, version: %lld, "
+	    "planned_start: \"2099-01-05\"}", (long long)u->id, (long long)u->version);
+}
+
+static void
+check_request_approve(const struct rv *before, const struct rv *after)
+{
+	/* The work order it made is in the same row. */
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "status", ""), "approved");
+	assert_memory_equal(rv_path_str(after, "work_order.number", ""), "OT-", 3);
+	assert_int_equal(rv_path_int(after, "work_order.request_id", 0), rv_path_int(after, "id", -1));
+	assert_string_equal(rv_path_str(after, "work_order.planned_start", ""), "2099-01-05");
+}
+
+static struct rv *
+run_request_reject(struct setup *t, struct target *u)
+{
+	u->id = requests.reject;
+	return call_okf(t->admin, "request.reject", "{id: %lld, version: 1, "
+	    "reason: \"Hors périmètre\"}", (long long)u->id);
+}
+
+static void
+check_request_reject(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "status", ""), "rejected");
+	assert_string_equal(rv_path_str(after, "reason", ""), "Hors périmètre");
+}
+
+static struct rv *
+run_request_duplicate(struct setup *t, struct target *u)
+{
+	u->id = requests.duplicate;
+	return call_okf(t->admin, "request.duplicate", "{id: %lld, version: 1, "
+	    "original_id: %lld}", (long long)u->id, (long long)requests.cancel);
+}
+
+static void
+check_request_duplicate(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path(before, "duplicate_of")->type == RV_NIL);
+	assert_int_equal(rv_path_int(after, "duplicate_of", 0), requests.cancel);
+	assert_string_equal(rv_path_str(after, "status", ""), "duplicate");
+}
+
+static struct rv *
+run_request_cancel(struct setup *t, struct target *u)
+{
+	u->id = requests.cancel;
+	return call_okf(t->admin, "request.cancel", "{id: %lld, version: 1}", (long long)u->id);
+}
+
+static void
+check_request_cancel(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "status", ""), "cancelled");
+}
+
+static struct rv *
+run_request_approve_many(struct setup *t, struct target *u)
+{
+	u->id = requests.approve_many;
+	return call_okf(t->admin, "request.approve_many", "{ids: [%lld], versions: [1]}",
+	    (long long)u->id);
+}
+
+static void
+check_request_approve_many(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "status", ""), "approved");
+	assert_memory_equal(rv_path_str(after, "work_order.number", ""), "OT-", 3);
+}
+
+static struct rv *
+run_request_reject_many(struct setup *t, struct target *u)
+{
+	u->id = requests.reject_many;
+	return call_okf(t->admin, "request.reject_many", "{ids: [%lld], versions: [1], "
+	    "reason: \"Doublon de fait\"}", (long long)u->id);
+}
+
+static void
+check_request_reject_many(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "submitted");
+	assert_string_equal(rv_path_str(after, "reason", ""), "Doublon de fait");
+}
+
 static const struct mutation mutations[] = {
 	{ "user.create", "user", false, true, run_user_create, check_user_create },
 	{ "user.update", "user", true, true, run_user_update, check_user_update },
@@ -458,6 +691,24 @@ static const struct mutation mutations[] = {
 	  check_asset_remove_document },
 	{ "asset.move", "asset", true, true, run_asset_move, check_asset_move },
 	{ "asset.dispose", "asset", true, true, run_asset_dispose, check_asset_dispose },
+	{ "category.create", "category", false, true, run_category_create,
+	  check_category_create },
+	{ "category.update", "category", true, true, run_category_update,
+	  check_category_update },
+	{ "request.submit", "request", false, true, run_request_submit, check_request_submit },
+	{ "request.needs_info", "request", true, true, run_request_needs_info,
+	  check_request_needs_info },
+	{ "request.answer", "request", true, true, run_request_answer, check_request_answer },
+	{ "request.comment", "request", false, true, run_request_comment, check_request_comment },
+	{ "request.approve", "request", true, true, run_request_approve, check_request_approve },
+	{ "request.reject", "request", true, true, run_request_reject, check_request_reject },
+	{ "request.duplicate", "request", true, true, run_request_duplicate,
+	  check_request_duplicate },
+	{ "request.cancel", "request", true, true, run_request_cancel, check_request_cancel },
+	{ "request.approve_many", "request", true, true, run_request_approve_many,
+	  check_request_approve_many },
+	{ "request.reject_many", "request", true, true, run_request_reject_many,
+	  check_request_reject_many },
 };
 #define NMUTATIONS (sizeof mutations / sizeof mutations[0])
 
@@ -500,6 +751,7 @@ test_every_mutation(void **state)
 	assert_int_equal(covered, NMUTATIONS);
 	rv_free(d);
 	estate_prepare(&t);
+	requests_prepare(&t);
 
 	for (size_t k = 0; k < NMUTATIONS; k++) {
 		const struct mutation *m = &mutations[k];
