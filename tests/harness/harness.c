@@ -857,3 +857,35 @@ h_pg_count(PGconn *pg, const char *sql)
 	PQclear(res);
 	return n;
 }
+
+struct rv *
+h_call_okf_at(const char *file, int line, struct regie_client *c, const char *method,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *params;
+	struct rv *r;
+
+	va_start(ap, fmt);
+	params = xvasprintf(fmt, ap);
+	va_end(ap);
+	r = h_call_ok_at(file, line, c, method, params);
+	free(params);
+	return r;
+}
+
+struct rv *
+h_call_errf_at(const char *file, int line, struct regie_client *c, const char *method,
+    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char *params;
+	struct rv *r;
+
+	va_start(ap, fmt);
+	params = xvasprintf(fmt, ap);
+	va_end(ap);
+	r = h_call_err_at(file, line, c, method, params, code);
+	free(params);
+	return r;
+}

@@ -124,6 +124,18 @@ bool h_server_wait_log(const struct h_server *s, const char *needle, int timeout
 
 struct regie_client *h_connect_at(const char *file, int line,
     struct event_base *base, const char *addr);
+/* The same with printf-style params:
+ *	h_call_okf(c, "user.get", "{id: %lld}", (long long)id);
+ *	h_call_errf(c, "user.get", "not_found", "{id: %lld}", (long long)id); */
+#define h_call_okf(c, method, ...) \
+	h_call_okf_at(__FILE__, __LINE__, (c), (method), __VA_ARGS__)
+#define h_call_errf(c, method, code, ...) \
+	h_call_errf_at(__FILE__, __LINE__, (c), (method), (code), __VA_ARGS__)
+struct rv *h_call_okf_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+struct rv *h_call_errf_at(const char *file, int line, struct regie_client *c,
+    const char *method, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 struct rv *h_call_ok_at(const char *file, int line, struct regie_client *c,
     const char *method, const char *params);
 struct rv *h_call_err_at(const char *file, int line, struct regie_client *c,

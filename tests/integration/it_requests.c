@@ -15,48 +15,8 @@
 
 #define EVENT_WAIT_MS 10000
 
-#define call_okf(c, method, ...) \
-	call_okf_at(__FILE__, __LINE__, (c), (method), __VA_ARGS__)
-#define call_errf(c, method, code, ...) \
-	call_errf_at(__FILE__, __LINE__, (c), (method), (code), __VA_ARGS__)
-
-static struct rv *call_okf_at(const char *file, int line, struct regie_client *c,
-    const char *method, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static struct rv *call_errf_at(const char *file, int line, struct regie_client *c,
-    const char *method, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static struct rv *
-call_okf_at(const char *file, int line, struct regie_client *c, const char *method,
-    const char *fmt, ...)
-{
-	va_list ap;
-	char *params;
-	struct rv *r;
-
-	va_start(ap, fmt);
-	params = xvasprintf(fmt, ap);
-	va_end(ap);
-	r = h_call_ok_at(file, line, c, method, params);
-	free(params);
-	return r;
-}
-
-static struct rv *
-call_errf_at(const char *file, int line, struct regie_client *c, const char *method,
-    const char *code, const char *fmt, ...)
-{
-	va_list ap;
-	char *params;
-	struct rv *r;
-
-	va_start(ap, fmt);
-	params = xvasprintf(fmt, ap);
-	va_end(ap);
-	r = h_call_err_at(file, line, c, method, params, code);
-	free(params);
-	return r;
-}
+#define call_okf h_call_okf
+#define call_errf h_call_errf
 
 /* A query's single value as text (caller frees), asserted to exist. */
 static char *
