@@ -106,26 +106,15 @@ static const char *opt_int(struct call *c, const char *name, char buf[24])
 static int category_update(struct call *c)
 {
 	int64_t id = arg_int(c, "id", 0);
-	PGresult *res = db_q(c, "SELECT category_snapshot(id)::text, version "
-	    "FROM request_categories WHERE id = $1 FOR UPDATE", "i", id);
-	char *before, v[6][24];
+	char *before = db_lock_version(c, "SELECT category_snapshot(id)::text, version "
+	    "FROM request_categories WHERE id = $1 FOR UPDATE", id, arg_int(c, "version", 0),
+	    "category");
+	char v[6][24];
 	const struct arg *active = arg_get(c, "active");
 	int rc;
 
-	if (res == NULL)
+	if (before == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return call_fail(c, RERR_NOT_FOUND, "id", "no category with id %lld", (long long)id);
-	}
-	if (db_int(res, 0, 1) != arg_int(c, "version", 0)) {
-		rc = call_fail(c, RERR_CONFLICT, "version", "someone else changed this category "
-		    "(now version %lld); reload and try again", (long long)db_int(res, 0, 1));
-		PQclear(res);
-		return rc;
-	}
-	before = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
 	/* service_id 0 unroutes the category. */
 	if (db_exec(c, "UPDATE request_categories SET code = COALESCE($2, code), "
 	    "name = COALESCE($3, name), service_id = CASE WHEN $4::bigint IS NULL THEN service_id "

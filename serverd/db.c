@@ -327,6 +327,25 @@ int db_change(struct call *c, const char *entity, int64_t id, const char *op,
 	    op, service, site, owner);
 }
 
+char *db_lock_version(struct call *c, const char *sql, int64_t id, int64_t version,
+    const char *what)
+{
+	PGresult *res = db_q(c, sql, "i", id);
+	char *snapshot = NULL;
+
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0)
+		call_fail(c, RERR_NOT_FOUND, "id", "no %s with id %lld", what, (long long)id);
+	else if (db_int(res, 0, 1) != version)
+		call_fail(c, RERR_CONFLICT, "version", "someone else changed this %s (now version "
+		    "%lld); reload and try again", what, (long long)db_int(res, 0, 1));
+	else
+		snapshot = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return snapshot;
+}
+
 char *cursor_make(const char *key)
 {
 	return xasprintf("v1:%s", key);

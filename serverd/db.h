@@ -44,6 +44,14 @@ int db_change(struct call *c, const char *entity, int64_t id, const char *op,
     const char *before_json, const char *after_json,
     int64_t service, int64_t site, int64_t owner);
 
+/* The optimistic edit: runs sql ($1 = id), which must lock one row and
+ * return its audit snapshot (JSON text) and its version; refuses a
+ * missing row (not_found) and a version other than the client's
+ * (conflict, naming what changed: "site"). Returns the snapshot
+ * (caller frees) or NULL with the call failed. */
+char *db_lock_version(struct call *c, const char *sql, int64_t id, int64_t version,
+    const char *what);
+
 /* Paging: cursors are opaque to clients; inside they are "v1:" plus the
  * sort key of the last row. */
 char *cursor_make(const char *key);

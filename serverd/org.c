@@ -99,25 +99,12 @@ static int service_create(struct call *c)
 static int service_update(struct call *c)
 {
 	int64_t id = arg_int(c, "id", 0);
-	PGresult *res = db_q(c, "SELECT service_snapshot(id)::text, version FROM services "
-	    "WHERE id = $1 FOR UPDATE", "i", id);
-	char *before;
+	char *before = db_lock_version(c, "SELECT service_snapshot(id)::text, version "
+	    "FROM services WHERE id = $1 FOR UPDATE", id, arg_int(c, "version", 0), "service");
 	int rc;
 
-	if (res == NULL)
+	if (before == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return call_fail(c, RERR_NOT_FOUND, "id", "no service with id %lld", (long long)id);
-	}
-	if (db_int(res, 0, 1) != arg_int(c, "version", 0)) {
-		rc = call_fail(c, RERR_CONFLICT, "version", "someone else changed this service "
-		    "(now version %lld); reload and try again", (long long)db_int(res, 0, 1));
-		PQclear(res);
-		return rc;
-	}
-	before = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
 	if (db_exec(c, "UPDATE services SET code = COALESCE($2, code), name = COALESCE($3, name), "
 	    "kind = COALESCE($4, kind), version = version + 1 WHERE id = $1", "isss", id,
 	    arg_str(c, "code", NULL), arg_str(c, "name", NULL), arg_str(c, "kind", NULL)) != 0) {
@@ -261,25 +248,13 @@ static int site_create(struct call *c)
 static int site_update(struct call *c)
 {
 	int64_t id = arg_int(c, "id", 0);
-	PGresult *res = db_q(c, "SELECT site_snapshot(id)::text, version FROM sites "
-	    "WHERE id = $1 FOR UPDATE", "i", id);
-	char *before, parent[24];
+	char *before = db_lock_version(c, "SELECT site_snapshot(id)::text, version "
+	    "FROM sites WHERE id = $1 FOR UPDATE", id, arg_int(c, "version", 0), "site");
+	char parent[24];
 	int rc;
 
-	if (res == NULL)
+	if (before == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return call_fail(c, RERR_NOT_FOUND, "id", "no site with id %lld", (long long)id);
-	}
-	if (db_int(res, 0, 1) != arg_int(c, "version", 0)) {
-		rc = call_fail(c, RERR_CONFLICT, "version", "someone else changed this site "
-		    "(now version %lld); reload and try again", (long long)db_int(res, 0, 1));
-		PQclear(res);
-		return rc;
-	}
-	before = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
 	/* parent_id 0 takes the site out of its parent. */
 	xsnprintf(parent, sizeof parent, "%lld", (long long)arg_int(c, "parent_id", 0));
 	if (site_check_fields(c, id) != 0 ||
