@@ -33,18 +33,8 @@ static struct rv *category_load(struct call *c, int64_t id)
 {
 	PGresult *res = db_q(c, "SELECT " CATEGORY_COLUMNS " FROM " CATEGORY_FROM
 	    " WHERE c.id = $1", "i", id);
-	struct rv *category;
 
-	if (res == NULL)
-		return NULL;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		call_fail(c, RERR_NOT_FOUND, "id", "no category with id %lld", (long long)id);
-		return NULL;
-	}
-	category = db_row(res, 0);
-	PQclear(res);
-	return category;
+	return db_one(c, res, "category", id);
 }
 
 static int category_constraint_error(struct call *c)

@@ -305,6 +305,20 @@ struct rv *db_rows(const PGresult *res)
 	return arr;
 }
 
+struct rv *db_one(struct call *c, PGresult *res, const char *what, int64_t id)
+{
+	struct rv *row = NULL;
+
+	if (res == NULL)
+		return NULL;
+	if (PQntuples(res) == 0)
+		call_fail(c, RERR_NOT_FOUND, "id", "no %s with id %lld", what, (long long)id);
+	else
+		row = db_row(res, 0);
+	PQclear(res);
+	return row;
+}
+
 int64_t db_int(const PGresult *res, int r, int col)
 {
 	if (r >= PQntuples(res) || PQgetisnull(res, r, col))

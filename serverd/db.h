@@ -34,6 +34,10 @@ int db_exec(struct call *c, const char *sql, const char *fmt, ...);
 struct rv *db_row(const PGresult *res, int r);
 /* Every row as an array of maps. */
 struct rv *db_rows(const PGresult *res);
+/* The one row of res (a lookup by id) as a map, clearing res; no row
+ * fails the call with not_found ("no site with id 7"). NULL when res is
+ * NULL (the call has already failed) or empty. */
+struct rv *db_one(struct call *c, PGresult *res, const char *what, int64_t id);
 /* Value of column col in row r as int64 (0 when NULL). */
 int64_t db_int(const PGresult *res, int r, int col);
 

@@ -33,18 +33,8 @@ static struct rv *service_load(struct call *c, int64_t id)
 {
 	PGresult *res = db_q(c, "SELECT id, code, name, kind, created, version FROM services "
 	    "WHERE id = $1", "i", id);
-	struct rv *service;
 
-	if (res == NULL)
-		return NULL;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		call_fail(c, RERR_NOT_FOUND, "id", "no service with id %lld", (long long)id);
-		return NULL;
-	}
-	service = db_row(res, 0);
-	PQclear(res);
-	return service;
+	return db_one(c, res, "service", id);
 }
 
 static int service_get(struct call *c)
@@ -165,18 +155,8 @@ static struct rv *site_load(struct call *c, int64_t id)
 	    "AS assets FROM sites si LEFT JOIN sites pa ON pa.id = si.parent_id "
 	    "WHERE " SITE_SCOPE " AND si.id = $3", "bAi", estate_reads_all(&c->who), c->who.sites,
 	    c->who.nsites, id);
-	struct rv *site;
 
-	if (res == NULL)
-		return NULL;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		call_fail(c, RERR_NOT_FOUND, "id", "no site with id %lld", (long long)id);
-		return NULL;
-	}
-	site = db_row(res, 0);
-	PQclear(res);
-	return site;
+	return db_one(c, res, "site", id);
 }
 
 static int site_get(struct call *c)

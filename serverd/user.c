@@ -20,18 +20,8 @@
 struct rv *user_load(struct call *c, int64_t id)
 {
 	PGresult *res = db_q(c, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1", "i", id);
-	struct rv *user;
 
-	if (res == NULL)
-		return NULL;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		call_fail(c, RERR_NOT_FOUND, "id", "no user with id %lld", (long long)id);
-		return NULL;
-	}
-	user = db_row(res, 0);
-	PQclear(res);
-	return user;
+	return db_one(c, res, "user", id);
 }
 
 static int64_t *ids_of(const struct rv *list, size_t *n)
