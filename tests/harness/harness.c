@@ -889,3 +889,42 @@ h_call_errf_at(const char *file, int line, struct regie_client *c, const char *m
 	free(params);
 	return r;
 }
+
+void
+h_env_start(struct h_env *e, const char *name, const char *admin_login,
+    const char *admin_password, const char *config_text)
+{
+	char *args = NULL;
+
+	memset(e, 0, sizeof *e);
+	e->db = h_db_create(name);
+	assert_int_equal(h_migrate(e->db), 0);
+	assert_int_equal(h_useradd(e->db, admin_login, admin_password, "admin", NULL), 0);
+	if (config_text != NULL) {
+		FILE *f;
+
+		e->config_path = xasprintf("%s/%s-%ld.conf", h_tmpdir(), name, (long)getpid());
+		f = fopen(e->config_path, "w");
+		assert_non_null(f);
+		fputs(config_text, f);
+		assert_int_equal(fclose(f), 0);
+		args = xasprintf("-c %s", e->config_path);
+	}
+	e->s = h_server_start(e->db, args);
+	free(args);
+}
+
+int
+h_env_end(struct h_env *e)
+{
+	int status = h_server_stop(e->s);
+
+	h_server_free(e->s);
+	h_db_drop(e->db);
+	if (e->config_path != NULL)
+		unlink(e->config_path);
+	free(e->config_path);
+	free(e->db);
+	memset(e, 0, sizeof *e);
+	return status;
+}

@@ -100,6 +100,20 @@ void h_server_restart(struct h_server *s);
 void h_server_free(struct h_server *s);
 const char *h_server_addr(const struct h_server *s);
 bool h_server_log_contains(const struct h_server *s, const char *needle);
+
+/* A test's own world: a migrated database with one admin, and a regied
+ * on it; config_text, when not NULL, is written to a file passed with
+ * -c. */
+struct h_env {
+	char *db;
+	char *config_path;
+	struct h_server *s;
+};
+void h_env_start(struct h_env *e, const char *name, const char *admin_login,
+    const char *admin_password, const char *config_text);
+/* Stops the server, drops the database, frees; returns the server's exit
+ * status (0 for a clean stop). */
+int h_env_end(struct h_env *e);
 /* Waits until the log holds needle; returns false past timeout_ms. */
 bool h_server_wait_log(const struct h_server *s, const char *needle, int timeout_ms);
 

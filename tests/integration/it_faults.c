@@ -55,47 +55,9 @@ slow(int ms)
 
 /* ---- a regied of the test's own ---- */
 
-struct env {
-	char *db;
-	char *config_path;
-	struct h_server *s;
-};
-
-static void
-env_start(struct env *e, const char *name, const char *config_text)
-{
-	char *args = NULL;
-
-	memset(e, 0, sizeof *e);
-	e->db = h_db_create(name);
-	assert_int_equal(h_migrate(e->db), 0);
-	assert_int_equal(h_useradd(e->db, ADMIN_LOGIN, ADMIN_PASSWORD, "admin", NULL), 0);
-	if (config_text != NULL) {
-		const char *tmp = getenv("REGIE_TEST_TMP");
-		FILE *f;
-
-		e->config_path = xasprintf("%s/%s-%ld.conf", tmp != NULL && *tmp != '\0' ?
-		    tmp : "/tmp", name, (long)getpid());
-		f = fopen(e->config_path, "w");
-		assert_non_null(f);
-		fputs(config_text, f);
-		assert_int_equal(fclose(f), 0);
-		args = xasprintf("-c %s", e->config_path);
-	}
-	e->s = h_server_start(e->db, args);
-	free(args);
-}
-
-static void
-env_free(struct env *e)
-{
-	h_server_free(e->s);
-	h_db_drop(e->db);
-	if (e->config_path != NULL)
-		unlink(e->config_path);
-	free(e->config_path);
-	free(e->db);
-}
+#define env_start(e, name, config_text) \
+	h_env_start((e), (name), ADMIN_LOGIN, ADMIN_PASSWORD, (config_text))
+#define env_free(e) ((void)h_env_end(e))
 
 /* A client that resumes the session of token instead of logging in
  * again (a login costs an Argon2 hash). */
@@ -376,7 +338,7 @@ static void
 test_pg_backends_killed(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct fleet f;
 	PGconn *pg;
@@ -464,7 +426,7 @@ static void
 test_pg_restarted(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct fleet f;
 	int unavailable_before;
@@ -499,7 +461,7 @@ static void
 test_regied_killed(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct fleet f;
 	int unavailable_before;
@@ -599,7 +561,7 @@ test_sigterm_finishes_calls(void **state)
 {
 	(void)state;
 	enum { CALLS = 12 };
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct regie_client *c;
 	struct tally t = { 0 };
@@ -795,7 +757,7 @@ test_client_vanishes_mid_call(void **state)
 {
 	(void)state;
 	enum { CONNS = 6, CALLS = 4 };
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct regie_client *c;
 	struct count_goal g;
@@ -978,7 +940,7 @@ static void
 test_slow_reader(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct event_base *base = event_base_new();
 	struct regie_client *reader;
 	struct pour p;

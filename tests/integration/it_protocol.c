@@ -46,51 +46,10 @@ now_ms(void)
 
 /* ---- a regied of the test's own ---- */
 
-struct env {
-	char *db;
-	char *config_path;
-	struct h_server *s;
-};
-
-/* A migrated database with an admin, and a regied on it; config_text,
- * when not NULL, is written to a file passed with -c. */
-static void
-env_start(struct env *e, const char *name, const char *config_text)
-{
-	char *args = NULL;
-
-	memset(e, 0, sizeof *e);
-	e->db = h_db_create(name);
-	assert_int_equal(h_migrate(e->db), 0);
-	assert_int_equal(h_useradd(e->db, ADMIN_LOGIN, ADMIN_PASSWORD, "admin", NULL), 0);
-	if (config_text != NULL) {
-		const char *tmp = getenv("REGIE_TEST_TMP");
-		FILE *f;
-
-		e->config_path = xasprintf("%s/%s-%ld.conf", tmp != NULL && *tmp != '\0' ?
-		    tmp : "/tmp", name, (long)getpid());
-		f = fopen(e->config_path, "w");
-		assert_non_null(f);
-		fputs(config_text, f);
-		assert_int_equal(fclose(f), 0);
-		args = xasprintf("-c %s", e->config_path);
-	}
-	e->s = h_server_start(e->db, args);
-	free(args);
-}
-
-static void
-env_stop(struct env *e)
-{
-	/* A clean exit, too, says the server survived what the test did. */
-	assert_int_equal(h_server_stop(e->s), 0);
-	h_server_free(e->s);
-	h_db_drop(e->db);
-	if (e->config_path != NULL)
-		unlink(e->config_path);
-	free(e->config_path);
-	free(e->db);
-}
+#define env_start(e, name, config_text) \
+	h_env_start((e), (name), ADMIN_LOGIN, ADMIN_PASSWORD, (config_text))
+/* A clean exit, too, says the server survived what the test did. */
+#define env_stop(e) assert_int_equal(h_env_end(e), 0)
 
 /* ---- raw connections ---- */
 
@@ -353,7 +312,7 @@ assert_error_response(struct rv *v, uint32_t msgid, const char *code)
 /* The peer sends bytes, gets an error notification, and is closed at
  * once; then another client is served. */
 static void
-expect_refused(struct env *e, struct raw *r, const char *what)
+expect_refused(struct h_env *e, struct raw *r, const char *what)
 {
 	struct rv *notice;
 	struct raw *other;
@@ -404,7 +363,7 @@ static void
 test_oversize_before_login(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	struct buf b;
 	struct rv *v;
@@ -458,7 +417,7 @@ static void
 test_oversize_after_login(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	struct buf b;
 	struct rv *v;
@@ -552,7 +511,7 @@ test_lying_headers(void **state)
 		{ "array16 of 65535 before login", { 0x94, 0x00, 0x01, 0xa1, 'x',
 		    0x91, 0xdc, 0xff, 0xff }, 9, false },
 	};
-	struct env e;
+	struct h_env e;
 	long rss_before, rss_after;
 
 	env_start(&e, "it_protocol_headers", NULL);
@@ -584,7 +543,7 @@ static void
 test_nesting_and_bad_bytes(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	uint8_t bytes[32];
 	struct rv *v;
@@ -646,7 +605,7 @@ static void
 test_not_rpc(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	struct rv *v;
 	struct buf b;
@@ -766,7 +725,7 @@ static void
 test_bad_params(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct event_base *base;
 	struct regie_client *c;
 	struct rv *err;
@@ -872,7 +831,7 @@ static void
 test_pipelined(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 
 	env_start(&e, "it_protocol_pipelined", NULL);
@@ -889,7 +848,7 @@ static void
 test_inflight_cap(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 
 	env_start(&e, "it_protocol_inflight", "max_inflight = 8\n");
@@ -913,7 +872,7 @@ static void
 test_slowloris(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *slow, *other;
 	struct rv *notice = NULL;
 	int64_t t0, closed_after = -1;
@@ -964,7 +923,7 @@ static void
 test_split_stream(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	struct buf b;
 	size_t off = 0, half;
@@ -1023,7 +982,7 @@ static void
 test_login_timeout(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *silent, *logged;
 	struct rv *notice;
 	int64_t t0, after;
@@ -1108,7 +1067,7 @@ static void
 test_max_clients(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *conns[FLOOD_MAX];
 	bool refused;
 
@@ -1175,7 +1134,7 @@ static void
 test_stock_client_bytes(void **state)
 {
 	(void)state;
-	struct env e;
+	struct h_env e;
 	struct raw *r;
 	struct rv *v;
 	/* [0, 0xdeadbeef as uint32, "system.ping", []] */
