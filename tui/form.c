@@ -1177,3 +1177,17 @@ form_draw(struct form *f, int y, int x, int h, int w, int *cy, int *cx)
 	}
 	return cursor;
 }
+
+void
+form_draw_screen(struct form *f, struct screen *s, bool saving, int y, int x, int h, int w)
+{
+	int cy, cx, pad = w >= 70 ? 2 : 1;
+
+	if (saving)
+		draw_text(y + h - 1, x, w, _("Saving\u2026"), R_DIM, TEXT_LEFT);
+	if (form_draw(f, y + 1, x + pad, h - 2, w - 2 * pad, &cy, &cx)) {
+		s->cursor_on = true;
+		s->cursor_y = cy;
+		s->cursor_x = cx;
+	}
+}

@@ -154,5 +154,10 @@ int form_height(const struct form *f);
 /* Draws in the box; *cy, *cx get where the terminal cursor goes, and
  * the return says whether it shows. */
 bool form_draw(struct form *f, int y, int x, int h, int w, int *cy, int *cx);
+/* A form that fills a whole screen: padded, with "Saving..." at the
+ * bottom while a save is in flight, and the screen's cursor in the
+ * focused field. */
+struct screen;
+void form_draw_screen(struct form *f, struct screen *s, bool saving, int y, int x, int h, int w);
 
 #endif

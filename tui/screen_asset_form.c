@@ -389,15 +389,8 @@ static void
 aform_draw(struct screen *s, int y, int x, int h, int w)
 {
 	struct aform_screen *fs = (struct aform_screen *)s;
-	int cy, cx, pad = w >= 70 ? 2 : 1;
 
-	if (fs->saving)
-		draw_text(y + h - 1, x, w, _("Saving\u2026"), R_DIM, TEXT_LEFT);
-	if (form_draw(fs->form, y + 1, x + pad, h - 2, w - 2 * pad, &cy, &cx)) {
-		s->cursor_on = true;
-		s->cursor_y = cy;
-		s->cursor_x = cx;
-	}
+	form_draw_screen(fs->form, s, fs->saving, y, x, h, w);
 }
 
 static bool
