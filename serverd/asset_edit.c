@@ -493,6 +493,19 @@ out:
 	return rc;
 }
 
+/* A document was added or removed: audit it, announce it, and answer
+ * with the asset. */
+static int asset_document_done(struct call *c, int64_t id, const struct asset_state *st,
+    const char *before, const char *after)
+{
+	struct rv *asset;
+
+	if (db_change(c, "asset", id, "document", before, after, st->service_id, st->site_id,
+	    0) != 0 || (asset = asset_load(c, id)) == NULL)
+		return -1;
+	return call_ok(c, asset);
+}
+
 /* Documents are no field of the asset: adding or removing one leaves
  * its version alone, and the audit row holds the document itself. */
 static int asset_add_document(struct call *c)
@@ -510,13 +523,8 @@ static int asset_add_document(struct call *c)
 	    arg_str(c, "title", NULL), arg_str(c, "ref", NULL), c->who.user_id);
 	if (res == NULL)
 		goto out;
-	rc = db_change(c, "asset", id, "document", NULL, PQgetvalue(res, 0, 0), st.service_id,
-	    st.site_id, 0);
+	rc = asset_document_done(c, id, &st, NULL, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (rc == 0) {
-		struct rv *asset = asset_load(c, id);
-		rc = asset ? call_ok(c, asset) : -1;
-	}
 out:
 	asset_state_free(&st);
 	return rc;
@@ -541,13 +549,8 @@ static int asset_remove_document(struct call *c)
 		call_fail(c, RERR_NOT_FOUND, "document_id", "this asset has no such document");
 		goto out;
 	}
-	rc = db_change(c, "asset", id, "document", PQgetvalue(res, 0, 0), NULL, st.service_id,
-	    st.site_id, 0);
+	rc = asset_document_done(c, id, &st, PQgetvalue(res, 0, 0), NULL);
 	PQclear(res);
-	if (rc == 0) {
-		struct rv *asset = asset_load(c, id);
-		rc = asset ? call_ok(c, asset) : -1;
-	}
 out:
 	asset_state_free(&st);
 	return rc;
