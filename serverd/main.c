@@ -115,6 +115,39 @@ out:
 	return rc;
 }
 
+/* What the command line said, kept so that a reload (SIGHUP) reads the
+ * file again and lays the same flags over it. */
+static struct {
+	const char *path;
+	struct config flags;          /* only listen and database are set */
+	int verbose;
+} cmdline;
+
+/* The configuration in force: defaults, then the file, then the flags
+ * (listen addresses given as flags replace the file's). */
+static int config_build(struct config *cfg, char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	if (cmdline.path != NULL && config_load(cfg, cmdline.path, err, errlen) != 0) {
+		config_free(cfg);
+		return -1;
+	}
+	if (cmdline.flags.nlisten > 0) {
+		for (int i = 0; i < cfg->nlisten; i++)
+			free(cfg->listen[i]);
+		for (int i = 0; i < cmdline.flags.nlisten; i++)
+			cfg->listen[i] = xstrdup(cmdline.flags.listen[i]);
+		cfg->nlisten = cmdline.flags.nlisten;
+	}
+	if (cmdline.flags.database != NULL) {
+		free(cfg->database);
+		cfg->database = xstrdup(cmdline.flags.database);
+	}
+	if (cmdline.verbose)
+		cfg->log_level = LOG_DEBUG;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -128,16 +161,15 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct config cfg, flags;
-	const char *mode = "serve", *config_path = NULL, *name = NULL, *login = NULL;
+	struct config cfg;
+	const char *mode = "serve", *name = NULL, *login = NULL;
 	char err[1024];
 	unsigned roles = 0;
-	int opt, verbose = 0, rc;
+	int opt, rc;
 
 	log_set_ident("regied");
-	config_defaults(&cfg);
-	config_defaults(&flags);
-	flags.nlisten = 0;
+	config_defaults(&cmdline.flags);
+	cmdline.flags.nlisten = 0;
 	if (argc > 1 && (strcmp(argv[1], "migrate") == 0 || strcmp(argv[1], "useradd") == 0)) {
 		mode = argv[1];
 		argv++;
@@ -146,16 +178,16 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "c:l:d:vVh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			config_path = optarg;
+			cmdline.path = optarg;
 			break;
 		case 'l':
 			if (strcmp(mode, "serve") != 0)
 				die("-l is only for serving");
-			if (config_set(&flags, "listen", optarg, err, sizeof err) != 0)
+			if (config_set(&cmdline.flags, "listen", optarg, err, sizeof err) != 0)
 				die("-l: %s", err);
 			break;
 		case 'd':
-			config_set(&flags, "database", optarg, err, sizeof err);
+			config_set(&cmdline.flags, "database", optarg, err, sizeof err);
 			break;
 		case 'r': {
 			unsigned bit = role_from_name(optarg);
@@ -173,7 +205,7 @@ int main(int argc, char **argv)
 			name = optarg;
 			break;
 		case 'v':
-			verbose++;
+			cmdline.verbose++;
 			break;
 		case 'V':
 			printf("regied %s (protocol %d)\n", REGIED_VERSION, REGIE_PROTOCOL);
@@ -196,25 +228,8 @@ int main(int argc, char **argv)
 		die("unexpected argument '%s'", argv[optind]);
 	}
 
-	if (config_path != NULL && config_load(&cfg, config_path, err, sizeof err) != 0)
+	if (config_build(&cfg, err, sizeof err) != 0)
 		die("%s", err);
-	/* Flags override the file; listen addresses given as flags replace
-	 * the file's. */
-	if (flags.nlisten > 0) {
-		for (int i = 0; i < cfg.nlisten; i++)
-			free(cfg.listen[i]);
-		memcpy(cfg.listen, flags.listen, sizeof cfg.listen);
-		cfg.nlisten = flags.nlisten;
-		flags.nlisten = 0;
-	}
-	if (flags.database != NULL) {
-		free(cfg.database);
-		cfg.database = flags.database;
-		flags.database = NULL;
-	}
-	config_free(&flags);
-	if (verbose)
-		cfg.log_level = LOG_DEBUG;
 	log_set_level(cfg.log_level);
 	if (cfg.database == NULL)
 		die("no database: give -d CONNINFO or set database in the configuration file");
@@ -249,8 +264,9 @@ int main(int argc, char **argv)
 			log_warn("the database is unreachable for now: %s", PQerrorMessage(db));
 			PQfinish(db);
 		}
-		rc = server_run(&cfg);
+		rc = server_run(&cfg, config_build);
 	}
 	config_free(&cfg);
+	config_free(&cmdline.flags);
 	return rc == 0 ? 0 : 1;
 }

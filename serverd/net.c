@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -76,16 +77,24 @@ static struct {
 	time_t stop_deadline;
 	struct event *stop_timer;
 	struct event *maintenance_timer;
-	struct event *sig_term, *sig_int;
+	struct event *sig_term, *sig_int, *sig_hup;
 	char instance[128];
+	config_reload_fn reload;
+	/* Configurations replaced by a reload: a worker may still be reading
+	 * one, so they are freed only when regied stops. */
+	struct config **retired;
+	size_t nretired;
 } net;
+
+/* Workers read the configuration while the loop may swap it. */
+static _Atomic(const struct config *) live_config;
 
 static void conn_read_cb(struct bufferevent *bev, void *arg);
 static void conn_process(struct conn *cn);
 
 const struct config *server_config(void)
 {
-	return net.cfg;
+	return atomic_load(&live_config);
 }
 
 const char *server_instance(void)
@@ -744,7 +753,63 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	maybe_finish_stop();
 }
 
-int server_run(struct config *cfg)
+/* Keys that shape what was set up at start keep their value until a
+ * restart; saying so beats pretending they changed. */
+static void config_keep_fixed(struct config *next, const struct config *cur)
+{
+	bool same_listen = next->nlisten == cur->nlisten;
+
+	for (int i = 0; same_listen && i < cur->nlisten; i++)
+		same_listen = strcmp(next->listen[i], cur->listen[i]) == 0;
+	if (!same_listen) {
+		log_warn("reload: listen changes only with a restart; kept");
+		for (int i = 0; i < next->nlisten; i++)
+			free(next->listen[i]);
+		for (int i = 0; i < cur->nlisten; i++)
+			next->listen[i] = xstrdup(cur->listen[i]);
+		next->nlisten = cur->nlisten;
+	}
+	if (next->database == NULL || strcmp(next->database, cur->database) != 0) {
+		log_warn("reload: database changes only with a restart; kept");
+		free(next->database);
+		next->database = xstrdup(cur->database);
+	}
+	if (next->pool_size != cur->pool_size) {
+		log_warn("reload: pool_size changes only with a restart; kept %d", cur->pool_size);
+		next->pool_size = cur->pool_size;
+	}
+	if (next->search_index != cur->search_index) {
+		log_warn("reload: search_index changes only with a restart; kept");
+		next->search_index = cur->search_index;
+	}
+}
+
+/* SIGHUP: read the configuration again. A file that no longer parses
+ * changes nothing. Limits apply to what comes next: a connection already
+ * open keeps the read watermark it was given. */
+static void reload_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct config *next;
+	char err[1024] = "";
+
+	if (net.reload == NULL || net.stopping)
+		return;
+	next = xcalloc(1, sizeof *next);
+	if (net.reload(next, err, sizeof err) != 0) {
+		log_error("reload: %s; the configuration in force is kept", err);
+		free(next);
+		return;
+	}
+	config_keep_fixed(next, net.cfg);
+	log_set_level(next->log_level);
+	net.retired = xreallocarray(net.retired, net.nretired + 1, sizeof *net.retired);
+	net.retired[net.nretired++] = next;
+	net.cfg = next;
+	atomic_store(&live_config, next);
+	log_info("reload: configuration read again");
+}
+
+int server_run(struct config *cfg, config_reload_fn reload)
 {
 	char host[64];
 	struct timeval hourly = { 600, 0 };
@@ -754,6 +819,8 @@ int server_run(struct config *cfg)
 	memset(&net, 0, sizeof net);
 	TAILQ_INIT(&net.conns);
 	net.cfg = cfg;
+	net.reload = reload;
+	atomic_store(&live_config, cfg);
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
@@ -776,8 +843,10 @@ int server_run(struct config *cfg)
 	}
 	net.sig_term = evsignal_new(net.base, SIGTERM, signal_cb, NULL);
 	net.sig_int = evsignal_new(net.base, SIGINT, signal_cb, NULL);
+	net.sig_hup = evsignal_new(net.base, SIGHUP, reload_cb, NULL);
 	event_add(net.sig_term, NULL);
 	event_add(net.sig_int, NULL);
+	event_add(net.sig_hup, NULL);
 	net.maintenance_timer = event_new(net.base, -1, EV_PERSIST, maintenance_cb, NULL);
 	event_add(net.maintenance_timer, &hourly);
 	log_info("regied %s ready (instance %s, %d workers)", REGIED_VERSION, net.instance,
@@ -806,7 +875,13 @@ out:
 	if (net.sig_term) {
 		event_free(net.sig_term);
 		event_free(net.sig_int);
+		event_free(net.sig_hup);
 	}
+	for (size_t i = 0; i < net.nretired; i++) {
+		config_free(net.retired[i]);
+		free(net.retired[i]);
+	}
+	free(net.retired);
 	event_base_free(net.base);
 	libevent_global_shutdown();
 	return rc;

@@ -14,8 +14,12 @@
 const struct config *server_config(void);
 const char *server_instance(void);      /* "host:pid", unique per running regied */
 
+/* Builds the configuration again (SIGHUP): the file re-read, the
+ * command line laid over it. Returns 0, or -1 with a reason in err. */
+typedef int (*config_reload_fn)(struct config *cfg, char *err, size_t errlen);
+
 /* regied's main modes. */
-int server_run(struct config *cfg);
+int server_run(struct config *cfg, config_reload_fn reload);
 int migrate_run(const char *conninfo, char *err, size_t errlen);
 int useradd_run(const char *conninfo, const char *login, unsigned roles, const char *name,
     const char *password, char *err, size_t errlen);
