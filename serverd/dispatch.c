@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "db.h"
 #include "dispatch.h"
 #include "log.h"
@@ -153,13 +154,36 @@ static bool db_simple(struct call *c, const char *sql)
 	return ok;
 }
 
+#define PARAMS_DIGEST_BYTES 32
+
+/* What a replay must repeat: the checked arguments, in the order of the
+ * method's spec, so that the order of the client's keys does not
+ * matter. */
+static void call_params_digest(const struct call *c, unsigned char *out)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < METHOD_MAX_PARAMS && c->method->params[i].name != NULL; i++) {
+		if (!c->args[i].present)
+			continue;
+		buf_add(&b, c->method->params[i].name, strlen(c->method->params[i].name) + 1);
+		wire_encode(&b, c->args[i].raw);
+	}
+	crypto_generichash(out, PARAMS_DIGEST_BYTES, (const unsigned char *)b.data, b.len,
+	    NULL, 0);
+	buf_free(&b);
+}
+
 /* Returns 1 when a stored answer was found (now in c->result), 0 when
- * the key is new, -1 on error. */
+ * the key is new, -1 on error. A key reused with other parameters is a
+ * client's mistake, not a retry: answering the first call's result
+ * would hide that the second was never made. */
 static int replay_lookup(struct call *c)
 {
 	PGresult *res;
 	size_t len;
-	unsigned char *bytes;
+	unsigned char *bytes, digest[PARAMS_DIGEST_BYTES];
 	char why[128];
 	struct rv *stored;
 
@@ -169,7 +193,7 @@ static int replay_lookup(struct call *c)
 	if (db_exec(c, "SELECT pg_advisory_xact_lock(hashtextextended($2, $1))", "is",
 	    c->who.user_id, c->request_key) != 0)
 		return -1;
-	res = db_q(c, "SELECT method, response FROM idempotency_keys "
+	res = db_q(c, "SELECT method, response, params_digest FROM idempotency_keys "
 	    "WHERE user_id = $1 AND key = $2", "is", c->who.user_id, c->request_key);
 	if (res == NULL)
 		return -1;
@@ -182,6 +206,22 @@ static int replay_lookup(struct call *c)
 		    PQgetvalue(res, 0, 0));
 		PQclear(res);
 		return -1;
+	}
+	if (!PQgetisnull(res, 0, 2)) {
+		unsigned char *stored_digest = PQunescapeBytea(
+		    (const unsigned char *)PQgetvalue(res, 0, 2), &len);
+		bool same;
+
+		call_params_digest(c, digest);
+		same = stored_digest != NULL && len == sizeof digest &&
+		    sodium_memcmp(stored_digest, digest, sizeof digest) == 0;
+		PQfreemem(stored_digest);
+		if (!same) {
+			PQclear(res);
+			return call_fail(c, RERR_CONFLICT, "request_key",
+			    "request_key was already used for a %s call with other parameters",
+			    c->method->name);
+		}
 	}
 	bytes = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &len);
 	PQclear(res);
@@ -198,15 +238,17 @@ static int replay_lookup(struct call *c)
 static int replay_store(struct call *c)
 {
 	struct buf b;
+	unsigned char digest[PARAMS_DIGEST_BYTES];
 	int rc;
 
 	buf_init(&b);
 	if (c->result == NULL)
 		c->result = rv_map();
 	wire_encode(&b, c->result);
-	rc = db_exec(c, "INSERT INTO idempotency_keys (user_id, key, method, response) "
-	    "VALUES ($1, $2, $3, $4)", "issx", c->who.user_id, c->request_key, c->method->name,
-	    b.data, b.len);
+	call_params_digest(c, digest);
+	rc = db_exec(c, "INSERT INTO idempotency_keys (user_id, key, method, response, "
+	    "params_digest) VALUES ($1, $2, $3, $4, $5)", "issxx", c->who.user_id, c->request_key,
+	    c->method->name, b.data, b.len, digest, sizeof digest);
 	buf_free(&b);
 	return rc;
 }

@@ -67,12 +67,20 @@ test_replay(void **state)
 	again = h_call_ok(cb, "user.create", CREATE_BOB);
 	assert_true(rv_equal(first, again));
 	rv_free(again);
-	/* A replay is recognised by its key alone: the first answer comes
-	 * back, and nothing of the new params is written. */
-	again = h_call_ok(c, "user.create", "{login: \"robert\", name: \"Robert\", "
-	    "roles: [\"viewer\"], password: \"robert-secret\", request_key: \"create-bob-1\"}");
+	/* A replay repeats the call: the order of its keys does not
+	 * matter, ... */
+	again = h_call_ok(c, "user.create", "{request_key: \"create-bob-1\", "
+	    "password: \"bob-secret\", roles: [\"agent\"], name: \"Bob\", login: \"bob\"}");
 	assert_true(rv_equal(first, again));
 	rv_free(again);
+	/* ... but the same key with other params is not a retry: refused,
+	 * and nothing of the new params is written. */
+	r = h_call_err(c, "user.create", "{login: \"robert\", name: \"Robert\", "
+	    "roles: [\"viewer\"], password: \"robert-secret\", request_key: \"create-bob-1\"}",
+	    "conflict");
+	assert_string_equal(rv_path_str(r, "field", ""), "request_key");
+	assert_non_null(strstr(rv_path_str(r, "message", ""), "other parameters"));
+	rv_free(r);
 
 	assert_int_equal(h_pg_count(pg, "SELECT 1 FROM users WHERE login IN ('bob', 'robert')"), 1);
 	assert_int_equal(pg_int(pg, "SELECT count(*) FROM audit_log"), audit + 1);
