@@ -73,7 +73,8 @@ ITEST_SRC  := $(sort $(wildcard tests/integration/it_*.c))
 ITEST_BIN  := $(ITEST_SRC:tests/integration/%.c=$(B)/tests/%)
 HARNESS_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/harness/*.c))
 
-.PHONY: all deps check tests unit integration tui-test mancheck memcheck demo demo-stop install clean
+.PHONY: all deps check tests unit integration tui-test mancheck memcheck demo demo-stop install clean \
+        fuzz fuzz-build fuzz-corpus bench
 # Keep test objects: they are not throwaway intermediates.
 .SECONDARY:
 all: $(BIN)/regied $(BIN)/regie $(BIN)/libregie.a
@@ -134,6 +135,12 @@ TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(BIN)/libregie.a
 	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB))
 
+# The load generator for make bench (tests/bench/run.sh drives it).
+BENCH_SRC  := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN  := $(BENCH_SRC:tests/bench/%.c=$(B)/tests/bench/%)
+$(B)/tests/bench/%: $(B)/tests/bench/%.o $(BIN)/libregie.a
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BIN)/libregie.a $(call pc_libs,$(PKGS_LIB))
+
 # tests/run.sh finds the binaries of this build through these.
 RUN_ENV    := REGIE_BUILD=$(B) REGIE_BIN_DIR=$(abspath $(BIN))
 
@@ -141,7 +148,13 @@ check: deps
 	@$(MAKE) --no-print-directory all tests
 	@$(RUN_ENV) sh tests/run.sh
 
-tests: $(UNIT_BIN) $(ITEST_BIN) $(TOOL_BIN)
+tests: $(UNIT_BIN) $(ITEST_BIN) $(TOOL_BIN) $(BENCH_BIN)
+
+# Benchmarks through regied against pgbench on the same data (minutes;
+# never part of check). BENCH_OPTS: see tests/bench/run.sh -h.
+bench: deps
+	@$(MAKE) --no-print-directory all $(TOOL_BIN) $(BENCH_BIN)
+	@$(RUN_ENV) sh tests/bench/run.sh $(BENCH_OPTS)
 
 unit: $(UNIT_BIN)
 	@$(RUN_ENV) sh tests/run.sh unit
@@ -158,6 +171,42 @@ memcheck: all tests
 
 mancheck: all $(TOOL_BIN)
 	@$(RUN_ENV) sh tests/run.sh man
+
+# Fuzzing: libFuzzer targets (tests/fuzz/fuzz_*.c), built by clang with
+# ASan and UBSan in build-fuzz/, apart from every other build, and run for
+# FUZZ_SECONDS each from their corpus (tests/fuzz/run.sh). Not part of
+# check: only this needs clang and its libFuzzer runtime.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+fuzz-build:
+	@FUZZ_CC=$(FUZZ_CC) sh tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory B=build-fuzz CC=$(FUZZ_CC) SANITIZE=address,undefined \
+	    CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz/fuzz $(FUZZ_NAMES)
+
+# The seeds in git are made from the dispatch table: run again when
+# methods change.
+fuzz-corpus: $(B)/tests/fuzz-mkcorpus
+	rm -f tests/fuzz/corpus/wire/* tests/fuzz/corpus/params/* tests/fuzz/corpus/dispatch/*
+	$(B)/tests/fuzz-mkcorpus tests/fuzz/corpus
+$(B)/tests/fuzz-mkcorpus: $(B)/tests/fuzz/mkcorpus.o $(SRV_CORE) $(BIN)/libregie.a
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) $(BIN)/libregie.a \
+	    $(call pc_libs,$(PKGS_SRV))
+
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(SRV_CORE) $(BIN)/libregie.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(SRV_CORE) \
+	    $(BIN)/libregie.a $(call pc_libs,$(PKGS_SRV))
+# The dispatcher's target stands in for the network core.
+$(B)/fuzz/fuzz_dispatch: $(B)/tests/fuzz/fuzz_dispatch.o $(filter-out $(B)/serverd/net.o,$(SRV_CORE)) \
+    $(BIN)/libregie.a
+	@mkdir -p $(@D)
+	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(filter-out $(B)/serverd/net.o,$(SRV_CORE)) $(BIN)/libregie.a $(call pc_libs,$(PKGS_SRV))
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -177,6 +226,6 @@ install: all
 	install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
-	rm -rf build build-san regied regie libregie.a
+	rm -rf build build-san build-fuzz regied regie libregie.a
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,286 @@
+#!/bin/sh
+# run.sh (make bench): load through regied against the same SQL run
+# directly by pgbench, on one scale dataset, in one run.
+#
+#   run.sh [-s SCALE] [-T SECONDS] [-m MIXES] [-c CLIENTS] [-n SESSIONS]
+#          [-f SUBSCRIBERS] [-o DIR]
+#
+#   -s SCALE      the demo city SCALE times larger (default 20: about a
+#                 million assets); kept between runs, rebuilt when the
+#                 migrations or the demo data change
+#   -T SECONDS    each measure's duration (default 10)
+#   -m MIXES      comma-separated among read, search, list, workflow
+#                 (default all four)
+#   -c CLIENTS    comma-separated client counts (default 1,8,32)
+#   -n SESSIONS   idle logged-in sessions for the memory measure
+#                 (default 10000; 0 skips it)
+#   -f SUBSCRIBERS  clients for the event fan-out measure (default 1000;
+#                 0 skips it)
+#   -o DIR        where the table and the CSV go (default BUILD/bench)
+#
+# For each mix and client count, regiebench drives regied, then pgbench
+# runs tests/bench/pgbench/MIX.sql (the statements the handlers run, as
+# prepared statements in the same transactions, audit rows included)
+# directly against the same database, so both figures come from one
+# machine state. The dataset lives under /var/tmp/regie-bench-sSCALE as
+# root (its cluster runs as postgres), var/bench-sSCALE otherwise.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+cd "$top"
+build=${REGIE_BUILD:-build}
+bindir=${REGIE_BIN_DIR:-$top}
+scale=20
+seconds=10
+mixes=read,search,list,workflow
+clients=1,8,32
+sessions=10000
+subscribers=1000
+out=
+
+usage() {
+	sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+while getopts s:T:m:c:n:f:o:h opt; do
+	case $opt in
+	s) scale=$OPTARG ;;
+	T) seconds=$OPTARG ;;
+	m) mixes=$OPTARG ;;
+	c) clients=$OPTARG ;;
+	n) sessions=$OPTARG ;;
+	f) subscribers=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+out=${out:-$top/$build/bench}
+mkdir -p "$out"
+out=$(cd "$out" && pwd -P)
+
+regied=$bindir/regied
+bench=$top/$build/tests/bench/regiebench
+[ -x "$regied" ] && [ -x "$bench" ] || die "build first: make bench"
+command -v pgbench >/dev/null 2>&1 || die "pgbench is missing (Debian package postgresql-client)"
+
+if [ "$(id -u)" -eq 0 ]; then
+	home=/var/tmp/regie-bench-s$scale
+else
+	home=$top/var/bench-s$scale
+fi
+pg=$home/pg
+
+pgtmp() {
+	sh "$top/tools/pgtmp.sh" "$@"
+}
+
+# The dataset is rebuilt when what made it changed.
+stamp=$(cat sql/migrations/*.sql sql/demo/*.sql sql/demo/load.sh | cksum | cut -d' ' -f1)
+if [ ! -f "$home/loaded" ] || [ "$(cat "$home/loaded")" != "$stamp" ]; then
+	echo "bench: building the scale-$scale dataset in $home (minutes)"
+	[ ! -d "$pg" ] || pgtmp remove "$pg"
+	mkdir -p "$home"
+	[ "$(id -u)" -ne 0 ] || chmod 755 "$home"
+	pgtmp create "$pg" >/dev/null
+	pgtmp start "$pg" >/dev/null
+	pgtmp psql "$pg" -X -q -c "CREATE DATABASE regie_bench" >/dev/null
+	eval "$(pgtmp env "$pg")"
+	conninfo="$REGIE_TEST_CONNINFO"
+	conninfo="${conninfo% dbname=*} dbname=regie_bench"
+	"$regied" migrate -d "$conninfo" 2>/dev/null
+	sh sql/demo/load.sh --scale "$scale" "$conninfo"
+	echo bench-admin-pw | "$regied" useradd -d "$conninfo" benchadmin --role admin \
+	    --name "Benchmark" >/dev/null
+	pgtmp psql "$pg" -X -q -d regie_bench -c "VACUUM ANALYZE" >/dev/null
+	echo "$stamp" > "$home/loaded"
+else
+	pgtmp status "$pg" >/dev/null 2>&1 || pgtmp start "$pg" >/dev/null
+	eval "$(pgtmp env "$pg")"
+	conninfo="$REGIE_TEST_CONNINFO"
+	conninfo="${conninfo% dbname=*} dbname=regie_bench"
+fi
+
+sql() {
+	pgtmp psql "$pg" -X -q -t -A -v ON_ERROR_STOP=1 -d regie_bench -c "$1"
+}
+
+# What the clients type and read: real ids and names, the same on every
+# run (setseed).
+work=$(mktemp -d)
+regied_pid=
+cleanup() {
+	[ -z "$regied_pid" ] || kill -TERM "$regied_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+sql "SELECT setseed(0.42); SELECT id FROM assets WHERE status <> 'disposed'
+     ORDER BY random() LIMIT 5000" | grep -v '^$' > "$work/ids"
+sql "SELECT setseed(0.17); SELECT name FROM assets ORDER BY random() LIMIT 500" |
+    grep -v '^$' > "$work/names"
+# pgbench reads the same lists from tables.
+sql "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_ids, bench_names, bench_prefixes;
+     CREATE TABLE bench_ids (n serial PRIMARY KEY, id bigint NOT NULL);
+     CREATE TABLE bench_names (name text NOT NULL);
+     CREATE TABLE bench_prefixes (n serial PRIMARY KEY, q text NOT NULL)" >/dev/null
+pgtmp psql "$pg" -X -q -d regie_bench -c "\\copy bench_ids (id) FROM '$work/ids'" >/dev/null
+pgtmp psql "$pg" -X -q -d regie_bench -c "\\copy bench_names FROM '$work/names'" >/dev/null
+# As typed: every prefix of 2 to 16 characters not ending in a space.
+sql "INSERT INTO bench_prefixes (q) SELECT left(b.name, n) FROM bench_names b,
+     generate_series(2, least(16, char_length(b.name))) n WHERE substr(b.name, n, 1) <> ' '" >/dev/null
+nids=$(wc -l < "$work/ids")
+nprefixes=$(sql "SELECT count(*) FROM bench_prefixes")
+
+# The workflow's cast: a referent of a site, the supervisor of the
+# service a category routes to, and an agent of that service with a
+# login and a rate.
+workflow=$(sql "SELECT c.id || ',' || us.site_id || ',' || a.id || ' ' || r.login || ' ' ||
+	s.login || ' ' || au.login
+	FROM request_categories c
+	JOIN user_services ss ON ss.service_id = c.service_id
+	JOIN users s ON s.id = ss.user_id AND 'supervisor' = ANY (s.roles) AND NOT s.disabled
+	JOIN agents a ON a.service_id = c.service_id AND a.active AND a.user_id IS NOT NULL
+	JOIN users au ON au.id = a.user_id AND 'agent' = ANY (au.roles) AND NOT au.disabled
+	JOIN user_sites us ON true
+	JOIN users r ON r.id = us.user_id AND 'referent' = ANY (r.roles) AND NOT r.disabled
+	WHERE c.service_id IS NOT NULL AND regie_agent_rate(a.id, current_date) IS NOT NULL
+	ORDER BY c.id, s.id, a.id, r.id LIMIT 1" 2>/dev/null || true)
+
+# regied on its own port, with room for the sessions measure.
+port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+addr=127.0.0.1:$port
+cat > "$work/regied.conf" <<EOF
+max_clients = $((sessions + subscribers + 200))
+login_max_failures = 1000
+EOF
+ulimit -n $((sessions + subscribers + 1024)) 2>/dev/null || ulimit -n "$(ulimit -H -n)" 2>/dev/null || true
+"$regied" -c "$work/regied.conf" -l "$addr" -d "$conninfo" > "$out/regied.log" 2>&1 &
+regied_pid=$!
+deadline=$(($(date +%s) + 15))
+until grep -q "listening on $addr" "$out/regied.log"; do
+	kill -0 "$regied_pid" 2>/dev/null || { tail "$out/regied.log" >&2; die "regied did not start"; }
+	[ "$(date +%s)" -lt $deadline ] || die "regied did not listen within 15 s"
+	sleep 0.1
+done
+# The in-memory search index loads in the background: wait for it, or
+# search would be measured against its SQL fallback.
+deadline=$(($(date +%s) + 300))
+until grep -q "search index: ready" "$out/regied.log"; do
+	[ "$(date +%s)" -lt $deadline ] || { echo "bench: note: the search index did not report ready" >&2; break; }
+	sleep 0.5
+done
+
+csv=$out/bench.csv
+table=$out/bench.txt
+echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio" > "$csv"
+
+# pgbench's per-transaction log: latency in microseconds, third field.
+pgbench_run() { # mix clients -> "tps p50 p99"
+	script=$top/tests/bench/pgbench/$1.sql
+	[ -f "$script" ] || { echo "- - -"; return; }
+	rm -f "$work"/pgbench_log.*
+	jobs=$(( $2 < 2 ? $2 : 2 ))
+	(cd "$work" && pgbench -n -M prepared -c "$2" -j "$jobs" -T "$seconds" -l \
+	    -D nids="$nids" -D nprefixes="$nprefixes" -D category="${wf_category:-0}" \
+	    -D site="${wf_site:-0}" -D agent="${wf_agent:-0}" -D supervisor="${wf_supervisor_id:-0}" \
+	    -D agent_user="${wf_agent_user_id:-0}" -D referent="${wf_referent_id:-0}" \
+	    -f "$script" "$conninfo" > "$work/pgbench.out" 2>&1) || {
+		sed 's/^/bench: pgbench: /' "$work/pgbench.out" | tail -n 5 >&2
+		echo "- - -"
+		return
+	}
+	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -n 1 |
+	    awk '{ printf "%.1f", $1 }')
+	cat "$work"/pgbench_log.* | awk '{ print $3 / 1000 }' | sort -n > "$work/lat"
+	n=$(wc -l < "$work/lat")
+	p50=$(awk -v n="$n" 'NR == int(n * 0.50 + 0.5) { printf "%.3f", $1 }' "$work/lat")
+	p99=$(awk -v n="$n" 'NR == int(n * 0.99 + 0.5) { printf "%.3f", $1 }' "$work/lat")
+	echo "${tps:--} ${p50:--} ${p99:--}"
+}
+
+field() { # line key
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 0) print "-";
+	    else printf "%.2f", a / b }'
+}
+
+set -- $workflow
+wf_ids=${1:-}
+wf_referent=${2:-}
+wf_supervisor=${3:-}
+wf_agent_login=${4:-}
+if [ -n "$wf_ids" ]; then
+	wf_category=${wf_ids%%,*}
+	rest=${wf_ids#*,}
+	wf_site=${rest%%,*}
+	wf_agent=${rest#*,}
+	wf_supervisor_id=$(sql "SELECT id FROM users WHERE login = '$wf_supervisor'")
+	wf_agent_user_id=$(sql "SELECT id FROM users WHERE login = '$wf_agent_login'")
+	wf_referent_id=$(sql "SELECT id FROM users WHERE login = '$wf_referent'")
+fi
+
+for mix in $(echo "$mixes" | tr ',' ' '); do
+	for c in $(echo "$clients" | tr ',' ' '); do
+		case $mix in
+		read) args="-u benchadmin -p bench-admin-pw -f $work/ids" ;;
+		search) args="-u benchadmin -p bench-admin-pw -f $work/names" ;;
+		list) args="-u benchadmin -p bench-admin-pw" ;;
+		workflow)
+			[ -n "$wf_ids" ] || { echo "bench: no cast for the workflow mix in this dataset" >&2; continue; }
+			args="-u $wf_referent -p demo-regie -W $wf_ids -U $wf_supervisor:demo-regie -A $wf_agent_login:demo-regie" ;;
+		*) die "unknown mix $mix" ;;
+		esac
+		line=$("$bench" -s "$addr" -m "$mix" -c "$c" -T "$seconds" $args) || true
+		[ -n "$line" ] || die "regiebench $mix failed"
+		r_tps=$(field "$line" tps)
+		r_p50=$(field "$line" p50_ms)
+		r_p99=$(field "$line" p99_ms)
+		errors=$(field "$line" errors)
+		set -- $(pgbench_run "$mix" "$c")
+		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$1,$2,$3,$(ratio "$r_tps" "$1"),$(ratio "$r_p99" "$3")" >> "$csv"
+		[ "${errors:-0}" = 0 ] || echo "bench: $mix at $c clients: $errors errors through regied" >&2
+	done
+done
+
+{
+	echo "Régie benchmark: scale $scale ($(sql "SELECT count(*) FROM assets") assets), ${seconds}s per measure, $(nproc) cores"
+	echo
+	printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' mix clients \
+	    "regied tps" "p50 ms" "p99 ms" "direct tps" "p50 ms" "p99 ms" "tps x" "p99 x"
+	tail -n +2 "$csv" | tr ',' ' ' | while read -r m c a b d e f g h i; do
+		printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' "$m" "$c" "$a" "$b" "$d" \
+		    "$e" "$f" "$g" "$h" "$i"
+	done
+} > "$table"
+
+if [ "$sessions" -gt 0 ]; then
+	"$bench" -s "$addr" -m sessions -u benchadmin -p bench-admin-pw -n "$sessions" \
+	    -P "$regied_pid" >> "$work/extra" || echo "bench: the sessions measure failed" >&2
+fi
+if [ "$subscribers" -gt 0 ]; then
+	"$bench" -s "$addr" -m fanout -u benchadmin -p bench-admin-pw -n "$subscribers" \
+	    -f "$work/ids" -r 20 >> "$work/extra" || echo "bench: the fan-out measure failed" >&2
+fi
+if [ -s "$work/extra" ]; then
+	echo >> "$table"
+	while read -r line; do
+		case $line in
+		mix=sessions*)
+			echo "idle sessions: $(field "$line" sessions) held in $(( ($(field "$line" rss_after_kb) - $(field "$line" rss_before_kb)) / 1024 )) MiB more resident memory ($(field "$line" per_session_bytes) bytes each)" ;;
+		mix=fanout*)
+			echo "event fan-out: one change reaches $(field "$line" subscribers) subscribed clients in p50 $(field "$line" p50_ms) ms, p99 $(field "$line" p99_ms) ms" ;;
+		esac
+	done < "$work/extra" >> "$table"
+	sed 's/ /,/g' "$work/extra" > "$out/bench-extra.csv"
+fi
+cat "$table"
+echo
+echo "bench: written $table and $csv"
