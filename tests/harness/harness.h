@@ -169,6 +169,14 @@ char *h_pg_value(PGconn *pg, const char *sql);
 /* The number of rows the query returns (not the value of a count(*)). */
 long h_pg_count(PGconn *pg, const char *sql);
 
+/* The invariants of the data (tests/harness/invariants.c): every request
+ * and work order in a legal state and linked both ways, costs equal to
+ * the sum of their lines, labour at the agent's rate of the day, an audit
+ * row for each filing, none twice. Fails the test naming the first
+ * broken one. */
+#define h_assert_invariants(conninfo) h_assert_invariants_at(__FILE__, __LINE__, (conninfo))
+void h_assert_invariants_at(const char *file, int line, const char *conninfo);
+
 /* ---- waiting ---- */
 
 /* Calls cond(arg) until it returns non-zero, sleeping a little more each
