@@ -31,6 +31,12 @@ extern const struct method asset_export_methods[];
 extern const struct method asset_type_methods[];
 extern const struct method category_methods[];
 extern const struct method request_methods[];
+extern const struct method agent_methods[];
+extern const struct method org_work_methods[];
+extern const struct method plan_methods[];
+extern const struct method workorder_methods[];
+extern const struct method workorder_list_methods[];
+extern const struct method workorder_report_methods[];
 
 static const struct method *const method_tables[] = {
 	system_methods,
@@ -45,6 +51,12 @@ static const struct method *const method_tables[] = {
 	asset_type_methods,
 	category_methods,
 	request_methods,
+	agent_methods,
+	org_work_methods,
+	plan_methods,
+	workorder_methods,
+	workorder_list_methods,
+	workorder_report_methods,
 };
 
 static const struct method **methods_sorted;

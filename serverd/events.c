@@ -16,17 +16,29 @@
 
 /* Who may receive what. New domains add their topics here. */
 const struct topic topics[] = {
-	{ "user", ROLE_ADMIN, 0 },
+	{ "user", ROLE_ADMIN, 0, 0 },
 	/* The estate: a referent reads only the sites it covers, so it hears
 	 * only of those; every other role reads, and hears of, all. */
-	{ "asset", ROLE_ALL, ROLE_REFERENT },
-	{ "site", ROLE_ALL, ROLE_REFERENT },
-	{ "service", ROLE_ALL, 0 },
-	{ "category", ROLE_ALL, 0 },
+	{ "asset", ROLE_ALL, ROLE_REFERENT, 0 },
+	{ "site", ROLE_ALL, ROLE_REFERENT, 0 },
+	{ "service", ROLE_ALL, 0, 0 },
+	{ "category", ROLE_ALL, 0, 0 },
 	/* Requests: a supervisor hears of its services' queue, a referent of
 	 * its sites, anyone of the requests filed for them; admins of all. */
-	{ "request", ROLE_ALL, ROLE_ALL & ~ROLE_ADMIN },
-	{ NULL, 0, 0 },
+	{ "request", ROLE_ALL, ROLE_ALL & ~ROLE_ADMIN, 0 },
+	/* Work orders: a supervisor hears of its services', an agent only of
+	 * those it is assigned to (events owned by its login, whatever its
+	 * services), a referent of its sites'; admins, storekeepers and
+	 * viewers of all. */
+	{ "workorder", ROLE_ALL, ROLE_SUPERVISOR | ROLE_AGENT | ROLE_REFERENT, ROLE_AGENT },
+	/* People and planning: supervisors hear of their services' agents,
+	 * teams and bookings, an agent of its own; admins of all. */
+	{ "agent", ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_AGENT, ROLE_SUPERVISOR | ROLE_AGENT, 0 },
+	{ "team", ROLE_ADMIN | ROLE_SUPERVISOR, ROLE_SUPERVISOR, 0 },
+	{ "contractor", ROLE_ADMIN | ROLE_SUPERVISOR, 0, 0 },
+	{ "failure", ROLE_STAFF | ROLE_VIEWER, 0, 0 },
+	{ "plan", ROLE_STAFF | ROLE_VIEWER, ROLE_SUPERVISOR | ROLE_AGENT, 0 },
+	{ NULL, 0, 0, 0 },
 };
 
 enum listen_state { LS_IDLE, LS_CONNECTING, LS_LISTENING };

@@ -551,6 +551,8 @@ static bool conn_may_see(const struct conn *cn, const struct topic *t, const str
 		return true;
 	if ((v = rv_get(ev, "owner")) != NULL && v->type == RV_INT && v->i == cn->who.user_id)
 		return true;
+	if ((cn->who.roles & t->narrowed & ~t->by_owner) == 0)
+		return false;
 	if ((v = rv_get(ev, "service")) != NULL && v->type == RV_INT &&
 	    caller_covers_service(&cn->who, v->i))
 		return true;

@@ -41,6 +41,7 @@ struct topic {
 	const char *name;
 	unsigned roles;
 	unsigned narrowed;
+	unsigned by_owner;           /* narrowed roles that hear only what they own */
 };
 const struct topic *topic_find(const char *name);
 /* All topics, NULL-terminated by name. */

@@ -286,7 +286,11 @@ static const struct transition
 	t_needs_info = { "needs_info", { "submitted", NULL }, "needs_info", BY_SUPERVISOR },
 	t_duplicate = { "duplicate", { "submitted", NULL }, "duplicate", BY_SUPERVISOR },
 	t_cancel = { "cancel", { "submitted", "needs_info", NULL }, "cancelled", BY_REQUESTER },
-	t_answer = { "answer", { "needs_info", NULL }, "submitted", BY_REQUESTER_OR_SITE };
+	t_answer = { "answer", { "needs_info", NULL }, "submitted", BY_REQUESTER_OR_SITE },
+	/* Changes that keep the state: "to" only names them in refusals. */
+	t_update = { "update", { "submitted", "needs_info", NULL }, "an edit", BY_REQUESTER },
+	t_reroute = { "reroute", { "submitted", "needs_info", NULL }, "another service",
+	    BY_SUPERVISOR };
 
 static bool request_may(const struct caller *w, const struct request_state *st,
     enum actor actor)
@@ -373,6 +377,7 @@ static int request_constraint_error(struct call *c)
 		{ "requests_requester_id_fkey", "requester_id", "no such user" },
 		{ "requests_category_id_fkey", "category_id", "no such category" },
 		{ "work_orders_service_id_fkey", "service_id", "no such service" },
+		{ "requests_service_id_fkey", "service_id", "no such service" },
 		{ "work_orders_planned_check", "planned_end",
 		  "planned_end must not be before planned_start" },
 	};
@@ -758,6 +763,107 @@ out:
 	return rc;
 }
 
+/* ---- changes after filing ---- */
+
+/* The requester corrects what they said while it waits: description,
+ * urgency (the target date follows: the new delay from the filing day),
+ * contact, desired date. The timeline names the fields changed. */
+static int request_update(struct call *c)
+{
+	static const char *const fields[] = { "description", "urgency", "contact",
+	    "desired_date" };
+	int64_t id = arg_int(c, "id", 0);
+	const char *desired;
+	struct request_state st;
+	char changed[128] = "";
+	int rc = -1;
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (arg_has(c, fields[i]))
+			xsnprintf(changed + strlen(changed), sizeof changed - strlen(changed),
+			    "%s%s", *changed != '\0' ? ", " : "", fields[i]);
+	}
+	if (*changed == '\0')
+		return call_fail(c, RERR_INVALID, NULL, "nothing to change: give description, "
+		    "urgency, contact or desired_date");
+	if (request_date_arg(c, "desired_date", &desired) != 0)
+		return -1;
+	if (request_begin(c, id, arg_int(c, "version", 0), &t_update, &st) != 0)
+		goto out;
+	if (desired != NULL) {
+		PGresult *res = db_q(c, "SELECT $1::date < current_date", "s", desired);
+
+		if (res == NULL)
+			goto out;
+		if (PQgetvalue(res, 0, 0)[0] == 't') {
+			PQclear(res);
+			call_fail(c, RERR_INVALID, "desired_date", "desired_date must not be in the past");
+			goto out;
+		}
+		PQclear(res);
+	}
+	if (db_exec(c, "UPDATE requests SET description = COALESCE($2, description), "
+	    "urgency = COALESCE($3, urgency), contact = COALESCE($4, contact), "
+	    "desired_date = COALESCE($5::date, desired_date), "
+	    "target_date = CASE WHEN $3 IS NULL THEN target_date ELSE "
+	    "  regie_add_working_days(created::date, regie_category_delay(category_id, $3)) END, "
+	    "updated = now(), version = version + 1 WHERE id = $1", "issss", id,
+	    arg_str(c, "description", NULL), arg_str(c, "urgency", NULL),
+	    arg_str(c, "contact", NULL), desired) != 0 ||
+	    request_event(c, id, "update", st.status, changed, NULL) != 0 ||
+	    request_record(c, id, t_update.op, st.snapshot, false) != 0)
+		goto out;
+	rc = request_answer_with(c, id);
+out:
+	request_state_free(&st);
+	return rc;
+}
+
+/* A supervisor sends a request that is not theirs to another service
+ * before anyone decides. Both queues hear of it: the new one by the
+ * change's own event, the old one by a second event in its name. */
+static int request_reroute(struct call *c)
+{
+	int64_t id = arg_int(c, "id", 0), service = arg_int(c, "service_id", 0);
+	struct request_state st;
+	PGresult *res;
+	int rc = -1;
+
+	if (request_begin(c, id, arg_int(c, "version", 0), &t_reroute, &st) != 0)
+		goto out;
+	if (service == st.service_id) {
+		call_fail(c, RERR_INVALID, "service_id", "request %s is already routed to this "
+		    "service", st.number);
+		goto out;
+	}
+	res = db_q(c, "UPDATE requests r SET service_id = $2, updated = now(), "
+	    "version = r.version + 1 FROM services s WHERE r.id = $1 AND s.id = $2 "
+	    "RETURNING s.code", "ii", id, service);
+	if (res == NULL)
+		goto out;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		call_fail(c, RERR_INVALID, "service_id", "no such service");
+		goto out;
+	}
+	if (request_event(c, id, "reroute", st.status, arg_str(c, "note", ""),
+	    PQgetvalue(res, 0, 0)) != 0) {
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	if (request_record(c, id, t_reroute.op, st.snapshot, false) != 0 ||
+	    db_exec(c, "SELECT pg_notify('regie', json_build_object('topic', 'request', "
+	    "'op', 'reroute', 'id', $1::bigint, 'service', $2::bigint, 'site', $3::bigint, "
+	    "'owner', $4::bigint, 'by', $5::bigint)::text)", "iIIIi", id, st.service_id,
+	    st.site_id, request_owner(&st), c->who.user_id) != 0)
+		goto out;
+	rc = request_answer_with(c, id);
+out:
+	request_state_free(&st);
+	return rc;
+}
+
 /* ---- bulk decisions ---- */
 
 static bool savepoint(struct call *c, const char *sql)
@@ -1011,6 +1117,20 @@ const struct method request_methods[] = {
 	  "adds a comment to a request's timeline", {
 		{ "id", P_ID, true, 0, 0, NULL },
 		{ "note", P_STR, true, 1, 4000, NULL },
+		{ 0 } } },
+	{ "request.update", request_update, FILERS, M_MUTATES,
+	  "corrects a request still waiting (its requester); a new urgency redates it", {
+		ID_VERSION,
+		{ "description", P_STR, false, 1, 4000, NULL },
+		{ "urgency", P_CHOICE, false, 0, 0, urgencies },
+		{ "contact", P_STR, false, 0, 200, NULL },
+		{ "desired_date", P_STR, false, 10, 10, NULL },
+		{ 0 } } },
+	{ "request.reroute", request_reroute, DECIDERS, M_MUTATES,
+	  "sends a request not yet decided to another service", {
+		ID_VERSION,
+		{ "service_id", P_ID, true, 0, 0, NULL },
+		{ "note", P_STR, false, 0, 2000, NULL },
 		{ 0 } } },
 	{ "request.approve_many", request_approve_many, DECIDERS, M_MUTATES,
 	  "approves several requests, each with its version; per-item results", {

@@ -488,6 +488,15 @@ app_subscribe(void)
 	if (app_has_role(ROLE_ADMIN))
 		rv_push(topics, rv_str("user"));
 	rv_push(topics, rv_str("asset"));
+	/* Requests: the server narrows them to one's services, sites and own. */
+	rv_push(topics, rv_str("request"));
+	/* Work orders: an agent hears of its own, a supervisor of its
+	 * services' (My work and the planning board live on these); the
+	 * bookings, everyone but a referent alone. */
+	rv_push(topics, rv_str("workorder"));
+	if (app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_AGENT | ROLE_STOREKEEPER |
+	    ROLE_VIEWER))
+		rv_push(topics, rv_str("plan"));
 	app_call(NULL, 0, "event.subscribe", params);
 }
 

@@ -125,9 +125,13 @@ dialog_draw(struct screen *s, int y, int x, int h, int w)
 	if (d->text != NULL)
 		lines = text_wrap(d->text, inner, &n);
 	/* Frame, text, then the form or a blank line and the buttons. */
-	if (d->kind == DIALOG_FORM)
+	if (d->kind == DIALOG_FORM) {
 		fh = form_height(d->form);
-	else
+		/* An open list is drawn inside the box: a form of one or two
+		 * fields would leave it no room for a single choice. */
+		if (d->form->picker.open && fh < 10)
+			fh = 10;
+	} else
 		fh = 2;
 	bh = 2 + (int)n + fh;
 	if (bh > h)

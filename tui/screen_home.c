@@ -7,12 +7,20 @@
 #include "dialog.h"
 #include "draw.h"
 #include "menu.h"
+#include "requests.h"
 #include "tui.h"
+#include "workorders.h"
 #include "xmalloc.h"
 
 #define HOME_ACTIONS(X)							\
 	X(HA_OPEN, K_ENTER, K_RIGHT, "Enter", N_("Open"), N_("Open the entry under the cursor")) \
 	X(HA_ASSETS, 'e', 0, "e", N_("Assets"), N_("Estate: assets, their tree, condition and documents")) \
+	X(HA_NEW_REQUEST, 'n', 0, "n", N_("New request"), N_("Requests: file a request for work")) \
+	X(HA_MY_REQUESTS, 'r', 0, "r", N_("My requests"), N_("Requests: those filed by or for you, with their timeline")) \
+	X(HA_QUEUE, 'v', 0, "v", N_("Queue"), N_("Requests: the validation queue (supervisors)")) \
+	X(HA_WORKORDERS, 'w', 0, "w", N_("Work orders"), N_("Work: work orders, their cost and timeline")) \
+	X(HA_MYWORK, 'm', 0, "m", N_("My work"), N_("Work: what is assigned to you: start, report, finish (agents)")) \
+	X(HA_PLAN, 'p', 0, "p", N_("Planning"), N_("Work: the week's board of agents by days (supervisors)")) \
 	X(HA_USERS, 'u', 0, "u", N_("Users"), N_("Admin: users, their roles and scope")) \
 	X(HA_AUDIT, 'a', 0, "a", N_("Audit"), N_("Admin: who changed what, and when")) \
 	X(HA_INFO, 'i', 0, "i", N_("Info"), N_("Server version, instance, session")) \
@@ -36,6 +44,15 @@ home_enabled(struct screen *s, int action)
 	case HA_USERS:
 	case HA_AUDIT:
 		return app_has_role(ROLE_ADMIN);
+	case HA_MYWORK:
+		return app_has_role(ROLE_AGENT);
+	case HA_PLAN:
+		return app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_VIEWER);
+	case HA_NEW_REQUEST:
+	case HA_MY_REQUESTS:
+		return app_has_role(REQUEST_FILERS);
+	case HA_QUEUE:
+		return app_has_role(REQUEST_DECIDERS);
 	default:
 		return true;
 	}
@@ -49,6 +66,24 @@ home_run(struct home_screen *hs, int action)
 	switch (action) {
 	case HA_ASSETS:
 		app_push(screen_assets_new());
+		break;
+	case HA_NEW_REQUEST:
+		app_push(screen_request_form_new());
+		break;
+	case HA_MY_REQUESTS:
+		app_push(screen_requests_new());
+		break;
+	case HA_QUEUE:
+		app_push(screen_queue_new());
+		break;
+	case HA_WORKORDERS:
+		app_push(screen_workorders_new());
+		break;
+	case HA_MYWORK:
+		app_push(screen_mywork_new());
+		break;
+	case HA_PLAN:
+		app_push(screen_plan_new());
 		break;
 	case HA_USERS:
 		app_push(screen_users_new());
@@ -149,6 +184,27 @@ screen_home_new(void)
 	menu_add_header(&hs->menu, _("Estate"));
 	menu_add(&hs->menu, HA_ASSETS, 'e', _("Assets"),
 	    _("list, tree, search, condition, documents"));
+	if (app_has_role(REQUEST_FILERS)) {
+		menu_add_header(&hs->menu, _("Requests"));
+		menu_add(&hs->menu, HA_NEW_REQUEST, 'n', _("New request"),
+		    _("ask for work on an asset or a site"));
+		menu_add(&hs->menu, HA_MY_REQUESTS, 'r', _("My requests"),
+		    _("their state, timeline and work order"));
+		if (app_has_role(REQUEST_DECIDERS))
+			menu_add(&hs->menu, HA_QUEUE, 'v', _("Validation queue"),
+			    _("approve, reject, ask, mark duplicates"));
+	}
+	/* Work orders: the server narrows them (an agent's own, a referent's
+	 * requests'). */
+	menu_add_header(&hs->menu, _("Work"));
+	if (app_has_role(ROLE_AGENT))
+		menu_add(&hs->menu, HA_MYWORK, 'm', _("My work"),
+		    _("start, report hours and parts, finish"));
+	menu_add(&hs->menu, HA_WORKORDERS, 'w', _("Work orders"),
+	    _("filters, cost, delay, timeline"));
+	if (app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_VIEWER))
+		menu_add(&hs->menu, HA_PLAN, 'p', _("Planning"),
+		    _("agents by days, occupancy, assign"));
 	if (app_has_role(ROLE_ADMIN)) {
 		menu_add_header(&hs->menu, _("Admin"));
 		menu_add(&hs->menu, HA_USERS, 'u', _("Users"),

@@ -74,9 +74,11 @@ if [ -z "$(sql -t -A -c "SELECT 1 FROM users WHERE login = 'superviseur'")" ]; t
 fi
 sql -f "$here/users.sql"
 sql -f "$here/requests.sql"
+sql -v scale="$scale" -f "$here/work.sql"
 
 sql -t -A -F ' ' -c "SELECT 'load.sh: ' || (SELECT count(*) FROM assets) || ' assets, ' ||
     (SELECT count(*) FROM sites) || ' sites, ' || (SELECT count(*) FROM users) || ' users, ' ||
-    (SELECT count(*) FROM requests) || ' requests'"
+    (SELECT count(*) FROM requests) || ' requests, ' || (SELECT count(*) FROM agents) ||
+    ' agents, ' || (SELECT count(*) FROM work_orders) || ' work orders'"
 echo "load.sh: done in $(( $(date +%s) - start )) s; demo accounts: sql/demo/README.md" \
     "(password $PASSWORD)"

@@ -401,7 +401,7 @@ check_asset_dispose(const struct rv *before, const struct rv *after)
 
 /* Requests: what their cases stand on, made before the walk. */
 static struct {
-	int64_t reject, duplicate, cancel, approve_many, reject_many;
+	int64_t reject, duplicate, cancel, approve_many, reject_many, update, reroute;
 } requests;
 
 static int64_t
@@ -427,6 +427,8 @@ requests_prepare(struct setup *t)
 	requests.cancel = request_file(t, plumbing);
 	requests.approve_many = request_file(t, plumbing);
 	requests.reject_many = request_file(t, plumbing);
+	requests.update = request_file(t, plumbing);
+	requests.reroute = request_file(t, plumbing);
 }
 
 static struct rv *
@@ -632,6 +634,543 @@ check_request_reject_many(const struct rv *before, const struct rv *after)
 	assert_string_equal(rv_path_str(after, "reason", ""), "Doublon de fait");
 }
 
+static struct rv *
+run_request_update(struct setup *t, struct target *u)
+{
+	u->id = requests.update;
+	return call_okf(t->admin, "request.update", "{id: %lld, version: 1, "
+	    "description: \"Allée inondée après l'orage\", urgency: \"urgent\"}",
+	    (long long)u->id);
+}
+
+static void
+check_request_update(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "description", ""), "Allée inondée");
+	assert_string_equal(rv_path_str(after, "description", ""), "Allée inondée après l'orage");
+	assert_string_equal(rv_path_str(after, "urgency", ""), "urgent");
+	assert_string_equal(rv_path_str(after, "status", ""), "submitted");
+}
+
+static struct rv *
+run_request_reroute(struct setup *t, struct target *u)
+{
+	int64_t other = pg_id(t->pg, "INSERT INTO services (code, name) VALUES "
+	    "('ECLAIRAGE', 'Éclairage public') RETURNING id");
+
+	u->id = requests.reroute;
+	return call_okf(t->admin, "request.reroute", "{id: %lld, version: 1, service_id: %lld, "
+	    "note: \"La chaussée\"}", (long long)u->id, (long long)other);
+}
+
+static void
+check_request_reroute(const struct rv *before, const struct rv *after)
+{
+	assert_int_equal(rv_path_int(before, "service_id", 0), estate.service);
+	assert_true(rv_path_int(after, "service_id", 0) != estate.service);
+	assert_string_equal(rv_path_str(after, "status", ""), "submitted");
+}
+
+/* People and planning: what their cases stand on. The booking's work
+ * order already has the agent among its assignees, so plan.assign writes
+ * its own row only (a new assignee adds the work order's "assign" row,
+ * proven in it_workorders.c). */
+static struct {
+	int64_t agent, absence, work_order;
+} work;
+
+static struct rv *
+run_agent_create(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "agent.create", "{code: \"AG-AUDIT\", "
+	    "name: \"Agnès Audit\", service_id: %lld, trade: \"gardener\", rate: \"31.00\", "
+	    "rate_effective: \"2026-01-01\"}", (long long)estate.service);
+
+	u->id = work.agent = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_agent_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "name", ""), "Agnès Audit");
+	assert_true(rv_path(after, "rates.0.rate")->f == 31.0);
+}
+
+static struct rv *
+run_agent_update(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "agent.update", "{id: %lld, version: %lld, "
+	    "weekly_hours: \"39\"}", (long long)u->id, (long long)u->version);
+
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_agent_update(const struct rv *before, const struct rv *after)
+{
+	/* numbers in the snapshot */
+	assert_true(rv_path(before, "weekly_hours")->f == 35.0);
+	assert_true(rv_path(after, "weekly_hours")->f == 39.0);
+}
+
+static struct rv *
+run_agent_set_rate(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "agent.set_rate", "{id: %lld, effective: \"2026-07-01\", "
+	    "rate: \"33.40\"}", (long long)u->id);
+}
+
+static void
+check_agent_set_rate(const struct rv *before, const struct rv *after)
+{
+	assert_int_equal(rv_len(rv_get(before, "rates")), 1);
+	assert_true(rv_path(after, "rates.1.rate")->f == 33.4);
+}
+
+static struct rv *
+run_agent_add_absence(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "agent.add_absence", "{agent_id: %lld, "
+	    "starts: \"2099-02-02\", ends: \"2099-02-06\", kind: \"training\"}", (long long)u->id);
+
+	work.absence = rv_path_int(r, "id", 0);
+	return r;
+}
+
+static void
+check_agent_add_absence(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "absence.starts", ""), "2099-02-02");
+	assert_string_equal(rv_path_str(after, "absence.kind", ""), "training");
+}
+
+static struct rv *
+run_agent_remove_absence(struct setup *t, struct target *u)
+{
+	(void)u;
+	return call_okf(t->admin, "agent.remove_absence", "{id: %lld}", (long long)work.absence);
+}
+
+static void
+check_agent_remove_absence(const struct rv *before, const struct rv *after)
+{
+	(void)after;
+	assert_string_equal(rv_path_str(before, "absence.ends", ""), "2099-02-06");
+}
+
+static struct rv *
+run_team_create(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "team.create", "{code: \"EV-SUD\", name: \"Secteur sud\", "
+	    "service_id: %lld}", (long long)estate.service);
+
+	u->id = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_team_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "code", ""), "EV-SUD");
+}
+
+static struct rv *
+run_team_update(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "team.update", "{id: %lld, version: %lld, active: false}",
+	    (long long)u->id, (long long)u->version);
+}
+
+static void
+check_team_update(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path_bool(before, "active", false));
+	assert_false(rv_path_bool(after, "active", true));
+}
+
+static struct rv *
+run_contractor_create(struct setup *t, struct target *u)
+{
+	struct rv *r = h_call_ok(t->admin, "contractor.create", "{name: \"Élagage Dupuis\", "
+	    "trade: \"arborist\"}");
+
+	u->id = rv_path_int(r, "id", 0);
+	u->version = rv_path_int(r, "version", 0);
+	return r;
+}
+
+static void
+check_contractor_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "name", ""), "Élagage Dupuis");
+}
+
+static struct rv *
+run_contractor_update(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "contractor.update", "{id: %lld, version: %lld, "
+	    "phone: \"05 55 12 34 56\"}", (long long)u->id, (long long)u->version);
+}
+
+static void
+check_contractor_update(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "phone", "?"), "");
+	assert_string_equal(rv_path_str(after, "phone", ""), "05 55 12 34 56");
+}
+
+static struct rv *
+run_failure_create(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "failure.create", "{kind: \"problem\", code: \"UPROOTED\", "
+	    "name: \"Uprooted\", asset_type_id: %lld}", (long long)estate.tree_type);
+
+	u->id = rv_path_int(r, "id", 0);
+	return r;
+}
+
+static void
+check_failure_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "code", ""), "UPROOTED");
+	assert_int_equal(rv_path_int(after, "asset_type_id", 0), estate.tree_type);
+}
+
+static struct rv *
+run_plan_assign(struct setup *t, struct target *u)
+{
+	char *sql = xasprintf("INSERT INTO work_orders (number, service_id, title) VALUES "
+	    "(regie_next_number('OT'), %lld, 'Élagage') RETURNING id", (long long)estate.service);
+	struct rv *r;
+
+	work.work_order = pg_id(t->pg, sql);
+	free(sql);
+	sql = xasprintf("INSERT INTO work_order_assignees (work_order_id, agent_id) "
+	    "VALUES (%lld, %lld)", (long long)work.work_order, (long long)work.agent);
+	h_pg_exec(t->pg, sql);
+	free(sql);
+	r = call_okf(t->admin, "plan.assign", "{work_order_id: %lld, agent_id: %lld, "
+	    "day: \"2099-02-03\", hours: \"3\"}", (long long)work.work_order, (long long)work.agent);
+	u->id = rv_path_int(r, "booking.id", 0);
+	u->version = rv_path_int(r, "booking.version", 0);
+	return r;
+}
+
+static void
+check_plan_assign(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_int_equal(rv_path_int(after, "work_order_id", 0), work.work_order);
+	assert_string_equal(rv_path_str(after, "day", ""), "2099-02-03");
+}
+
+static struct rv *
+run_plan_move(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "plan.move", "{booking_id: %lld, version: %lld, "
+	    "day: \"2099-02-04\"}", (long long)u->id, (long long)u->version);
+}
+
+static void
+check_plan_move(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "day", ""), "2099-02-03");
+	assert_string_equal(rv_path_str(after, "day", ""), "2099-02-04");
+}
+
+static struct rv *
+run_plan_unbook(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "plan.unbook", "{booking_id: %lld}", (long long)u->id);
+}
+
+static void
+check_plan_unbook(const struct rv *before, const struct rv *after)
+{
+	(void)after;
+	assert_string_equal(rv_path_str(before, "day", ""), "2099-02-04");
+}
+
+/* Work orders: one is taken through its whole life, by the admin; a
+ * second, made in SQL, is cancelled. */
+static int64_t
+wo_version(struct setup *t, int64_t id)
+{
+	char *sql = xasprintf("SELECT version FROM work_orders WHERE id = %lld", (long long)id);
+	int64_t v = pg_id(t->pg, sql);
+
+	free(sql);
+	return v;
+}
+
+/* Calls method on u's work order with its version and extra params. */
+static struct rv *
+wo_call(struct setup *t, struct target *u, const char *method, const char *extra)
+{
+	return call_okf(t->admin, method, "{id: %lld, version: %lld%s%s}", (long long)u->id,
+	    (long long)wo_version(t, u->id), extra ? ", " : "", extra ? extra : "");
+}
+
+static struct rv *
+run_workorder_create(struct setup *t, struct target *u)
+{
+	struct rv *r = call_okf(t->admin, "workorder.create", "{type: \"corrective\", "
+	    "asset_id: %lld, service_id: %lld, title: \"Arrosage en panne\", "
+	    "target_date: \"2099-03-01\"}", (long long)estate.green_space,
+	    (long long)estate.service);
+
+	u->id = rv_path_int(r, "id", 0);
+	return r;
+}
+
+static void
+check_workorder_create(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "status", ""), "planned");
+	assert_string_equal(rv_path_str(after, "title", ""), "Arrosage en panne");
+}
+
+static struct rv *
+run_workorder_update(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.update", "priority: \"high\"");
+}
+
+static void
+check_workorder_update(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "priority", ""), "normal");
+	assert_string_equal(rv_path_str(after, "priority", ""), "high");
+}
+
+static struct rv *
+run_workorder_assign(struct setup *t, struct target *u)
+{
+	char *ids = xasprintf("agent_ids: [%lld]", (long long)work.agent);
+	struct rv *r = wo_call(t, u, "workorder.assign", ids);
+
+	free(ids);
+	return r;
+}
+
+static void
+check_workorder_assign(const struct rv *before, const struct rv *after)
+{
+	assert_int_equal(rv_len(rv_get(before, "assignees")), 0);
+	assert_int_equal(rv_path_int(after, "assignees.0", 0), work.agent);
+	assert_string_equal(rv_path_str(after, "status", ""), "assigned");
+}
+
+static struct rv *
+run_workorder_start(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.start", NULL);
+}
+
+static void
+check_workorder_start(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "assigned");
+	assert_string_equal(rv_path_str(after, "status", ""), "in_progress");
+}
+
+static struct rv *
+run_workorder_hold(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.hold", "reason: \"Vanne commandée\"");
+}
+
+static void
+check_workorder_hold(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "in_progress");
+	assert_string_equal(rv_path_str(after, "hold_reason", ""), "Vanne commandée");
+}
+
+static struct rv *
+run_workorder_resume(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.resume", NULL);
+}
+
+static void
+check_workorder_resume(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "on_hold");
+	assert_string_equal(rv_path_str(after, "status", ""), "in_progress");
+}
+
+static struct rv *
+run_workorder_add_labour(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "workorder.add_labour", "{id: %lld, day: \"2026-11-02\", "
+	    "hours: \"2\", agent_id: %lld}", (long long)u->id, (long long)work.agent);
+}
+
+static void
+check_workorder_add_labour(const struct rv *before, const struct rv *after)
+{
+	/* valued at the rate in force that day (agent.set_rate's 33.40) */
+	assert_true(rv_path(before, "cost.labour")->f == 0.0);
+	assert_true(rv_path(after, "cost.labour")->f > 66.79 &&
+	    rv_path(after, "cost.labour")->f < 66.81);
+}
+
+static struct rv *
+run_workorder_add_material(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "workorder.add_material", "{id: %lld, "
+	    "description: \"Électrovanne\", quantity: \"1\", unit_cost: \"48.50\"}",
+	    (long long)u->id);
+}
+
+static void
+check_workorder_add_material(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path(before, "cost.material")->f == 0.0);
+	assert_true(rv_path(after, "cost.material")->f == 48.5);
+}
+
+static struct rv *
+run_workorder_add_service(struct setup *t, struct target *u)
+{
+	int64_t contractor = pg_id(t->pg, "SELECT min(id) FROM contractors");
+
+	return call_okf(t->admin, "workorder.add_service", "{id: %lld, contractor_id: %lld, "
+	    "description: \"Recherche de fuite\", amount: \"120\"}", (long long)u->id,
+	    (long long)contractor);
+}
+
+static void
+check_workorder_add_service(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path(before, "cost.services")->f == 0.0);
+	assert_true(rv_path(after, "cost.services")->f == 120.0);
+}
+
+static struct rv *
+run_workorder_remove_line(struct setup *t, struct target *u)
+{
+	char *sql = xasprintf("SELECT id FROM work_order_services WHERE work_order_id = %lld",
+	    (long long)u->id);
+	int64_t line = pg_id(t->pg, sql);
+
+	free(sql);
+	return call_okf(t->admin, "workorder.remove_line", "{id: %lld, kind: \"service\", "
+	    "line_id: %lld}", (long long)u->id, (long long)line);
+}
+
+static void
+check_workorder_remove_line(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path(before, "cost.services")->f == 120.0);
+	assert_true(rv_path(after, "cost.services")->f == 0.0);
+}
+
+static struct rv *
+run_workorder_report(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "workorder.report", "{id: %lld, part: \"Raccord\", "
+	    "quantity: \"2\", unit_cost: \"3.25\"}", (long long)u->id);
+}
+
+static void
+check_workorder_report(const struct rv *before, const struct rv *after)
+{
+	assert_true(rv_path(before, "cost.material")->f == 48.5);
+	assert_true(rv_path(after, "cost.material")->f == 55.0);
+}
+
+static struct rv *
+run_workorder_comment(struct setup *t, struct target *u)
+{
+	return call_okf(t->admin, "workorder.comment", "{id: %lld, note: \"Voir avec l'école\"}",
+	    (long long)u->id);
+}
+
+static void
+check_workorder_comment(const struct rv *before, const struct rv *after)
+{
+	(void)before;
+	assert_string_equal(rv_path_str(after, "comment.note", ""), "Voir avec l'école");
+}
+
+static struct rv *
+run_workorder_finish(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.finish", "completion: \"Électrovanne remplacée\"");
+}
+
+static void
+check_workorder_finish(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "in_progress");
+	assert_string_equal(rv_path_str(after, "status", ""), "done");
+	assert_string_equal(rv_path_str(after, "completion", ""), "Électrovanne remplacée");
+}
+
+static struct rv *
+run_workorder_reopen(struct setup *t, struct target *u)
+{
+	return wo_call(t, u, "workorder.reopen", "note: \"Fuit encore\"");
+}
+
+static void
+check_workorder_reopen(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "done");
+	assert_string_equal(rv_path_str(after, "status", ""), "in_progress");
+}
+
+static struct rv *
+run_workorder_close(struct setup *t, struct target *u)
+{
+	char *sql = xasprintf("UPDATE work_orders SET status = 'done', done_at = now() "
+	    "WHERE id = %lld", (long long)u->id);
+
+	h_pg_exec(t->pg, sql);
+	free(sql);
+	return wo_call(t, u, "workorder.close", NULL);
+}
+
+static void
+check_workorder_close(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "done");
+	assert_int_equal(rv_get(before, "cost_labour")->type, RV_NIL);
+	assert_string_equal(rv_path_str(after, "status", ""), "closed");
+	assert_true(rv_path(after, "cost_material")->f == 55.0);
+}
+
+static struct rv *
+run_workorder_cancel(struct setup *t, struct target *u)
+{
+	char *sql = xasprintf("INSERT INTO work_orders (number, service_id, title) VALUES "
+	    "(regie_next_number('OT'), %lld, 'Taille de haie') RETURNING id",
+	    (long long)estate.service);
+
+	u->id = pg_id(t->pg, sql);
+	free(sql);
+	return wo_call(t, u, "workorder.cancel", "reason: \"Fait par la commune voisine\"");
+}
+
+static void
+check_workorder_cancel(const struct rv *before, const struct rv *after)
+{
+	assert_string_equal(rv_path_str(before, "status", ""), "planned");
+	assert_string_equal(rv_path_str(after, "status", ""), "cancelled");
+}
+
 static const struct mutation mutations[] = {
 	{ "user.create", "user", false, true, run_user_create, check_user_create },
 	{ "user.update", "user", true, true, run_user_update, check_user_update },
@@ -669,6 +1208,54 @@ static const struct mutation mutations[] = {
 	  check_request_approve_many },
 	{ "request.reject_many", "request", true, true, run_request_reject_many,
 	  check_request_reject_many },
+	{ "request.update", "request", true, true, run_request_update, check_request_update },
+	{ "request.reroute", "request", true, true, run_request_reroute, check_request_reroute },
+	{ "agent.create", "agent", false, true, run_agent_create, check_agent_create },
+	{ "agent.update", "agent", true, true, run_agent_update, check_agent_update },
+	{ "agent.set_rate", "agent", true, true, run_agent_set_rate, check_agent_set_rate },
+	{ "agent.add_absence", "agent", false, true, run_agent_add_absence,
+	  check_agent_add_absence },
+	{ "agent.remove_absence", "agent", true, false, run_agent_remove_absence,
+	  check_agent_remove_absence },
+	{ "team.create", "team", false, true, run_team_create, check_team_create },
+	{ "team.update", "team", true, true, run_team_update, check_team_update },
+	{ "contractor.create", "contractor", false, true, run_contractor_create,
+	  check_contractor_create },
+	{ "contractor.update", "contractor", true, true, run_contractor_update,
+	  check_contractor_update },
+	{ "failure.create", "failure", false, true, run_failure_create, check_failure_create },
+	{ "plan.assign", "plan", false, true, run_plan_assign, check_plan_assign },
+	{ "plan.move", "plan", true, true, run_plan_move, check_plan_move },
+	{ "plan.unbook", "plan", true, false, run_plan_unbook, check_plan_unbook },
+	{ "workorder.create", "workorder", false, true, run_workorder_create,
+	  check_workorder_create },
+	{ "workorder.update", "workorder", true, true, run_workorder_update,
+	  check_workorder_update },
+	{ "workorder.assign", "workorder", true, true, run_workorder_assign,
+	  check_workorder_assign },
+	{ "workorder.start", "workorder", true, true, run_workorder_start, check_workorder_start },
+	{ "workorder.hold", "workorder", true, true, run_workorder_hold, check_workorder_hold },
+	{ "workorder.resume", "workorder", true, true, run_workorder_resume,
+	  check_workorder_resume },
+	{ "workorder.add_labour", "workorder", true, true, run_workorder_add_labour,
+	  check_workorder_add_labour },
+	{ "workorder.add_material", "workorder", true, true, run_workorder_add_material,
+	  check_workorder_add_material },
+	{ "workorder.add_service", "workorder", true, true, run_workorder_add_service,
+	  check_workorder_add_service },
+	{ "workorder.remove_line", "workorder", true, true, run_workorder_remove_line,
+	  check_workorder_remove_line },
+	{ "workorder.report", "workorder", true, true, run_workorder_report,
+	  check_workorder_report },
+	{ "workorder.comment", "workorder", false, true, run_workorder_comment,
+	  check_workorder_comment },
+	{ "workorder.finish", "workorder", true, true, run_workorder_finish,
+	  check_workorder_finish },
+	{ "workorder.reopen", "workorder", true, true, run_workorder_reopen,
+	  check_workorder_reopen },
+	{ "workorder.close", "workorder", true, true, run_workorder_close, check_workorder_close },
+	{ "workorder.cancel", "workorder", true, true, run_workorder_cancel,
+	  check_workorder_cancel },
 };
 #define NMUTATIONS (sizeof mutations / sizeof mutations[0])
 

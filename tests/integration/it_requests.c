@@ -1177,6 +1177,159 @@ test_bulk(void **state)
 	town_end(&t);
 }
 
+/* ---- changes after filing ---- */
+
+/* The last entry of the request's timeline, as "kind|note|ref". */
+static char *
+last_event(struct town *t, int64_t id)
+{
+	return pg_text(t->pg, "SELECT kind || '|' || note || '|' || COALESCE(ref, '') "
+	    "FROM request_events WHERE request_id = %lld ORDER BY id DESC LIMIT 1", (long long)id);
+}
+
+static bool
+in_queue(struct regie_client *c, int64_t id)
+{
+	struct rv *r = h_call_ok(c, "request.queue", "{}");
+	const struct rv *items = rv_get(r, "items");
+	bool found = false;
+
+	for (size_t i = 0; i < rv_len(items); i++)
+		found |= rv_path_int(items->a.items[i], "id", 0) == id;
+	rv_free(r);
+	return found;
+}
+
+static void
+test_update(void **state)
+{
+	(void)state;
+	struct town t;
+	struct rv *r;
+	int64_t id;
+	char *v, *want;
+
+	town_start(&t, "it_requests_update");
+	id = file_a(&t, "normal");
+
+	/* The requester corrects it; a new urgency dates it again from the
+	 * day it was filed. */
+	r = call_okf(t.c[REF_A], "request.update", "{id: %lld, version: 1, "
+	    "description: \"Fuite importante sous l'évier\", urgency: \"urgent\", "
+	    "contact: \"06 12 34 56 78\"}", (long long)id);
+	assert_string_equal(rv_path_str(r, "description", ""), "Fuite importante sous l'évier");
+	assert_string_equal(rv_path_str(r, "urgency", ""), "urgent");
+	assert_string_equal(rv_path_str(r, "status", ""), "submitted");
+	assert_int_equal(rv_path_int(r, "version", 0), 2);
+	want = pg_text(t.pg, "SELECT regie_add_working_days(created::date, 1)::text FROM requests "
+	    "WHERE id = %lld", (long long)id);
+	assert_string_equal(rv_path_str(r, "target_date", ""), want);
+	free(want);
+	rv_free(r);
+	v = last_event(&t, id);
+	assert_string_equal(v, "update|description, urgency, contact|");
+	free(v);
+
+	/* Only the requester (or an admin); someone else's change first wins. */
+	rv_free(call_errf(t.c[REF_A2], "request.update", "forbidden",
+	    "{id: %lld, version: 2, contact: \"x\"}", (long long)id));
+	rv_free(call_errf(t.c[SUP_BAT], "request.update", "forbidden",
+	    "{id: %lld, version: 2, contact: \"x\"}", (long long)id));
+	rv_free(call_errf(t.c[REF_B], "request.update", "not_found",
+	    "{id: %lld, version: 2, contact: \"x\"}", (long long)id));
+	rv_free(call_errf(t.c[VIEWER], "request.update", "forbidden",
+	    "{id: %lld, version: 2, contact: \"x\"}", (long long)id));
+	rv_free(call_errf(t.c[REF_A], "request.update", "conflict",
+	    "{id: %lld, version: 1, contact: \"x\"}", (long long)id));
+	rv_free(call_errf(t.c[REF_A], "request.update", "invalid", "{id: %lld, version: 2}",
+	    (long long)id));
+	rv_free(call_errf(t.c[REF_A], "request.update", "invalid",
+	    "{id: %lld, version: 2, desired_date: \"2001-01-01\"}", (long long)id));
+	assert_int_equal(version_of(&t, id), 2);
+
+	/* While it waits for an answer too, not once decided. */
+	rv_free(call_okf(t.c[SUP_BAT], "request.needs_info", "{id: %lld, version: 2, "
+	    "question: \"Quelle salle ?\"}", (long long)id));
+	rv_free(call_okf(t.c[ADMIN], "request.update", "{id: %lld, version: 3, "
+	    "desired_date: \"2099-06-01\"}", (long long)id));
+	v = status_of(&t, id);
+	assert_string_equal(v, "needs_info");
+	free(v);
+	rv_free(call_okf(t.c[REF_A], "request.answer", "{id: %lld, version: 4, "
+	    "answer: \"Salle 12\"}", (long long)id));
+	rv_free(call_okf(t.c[SUP_BAT], "request.approve", "{id: %lld, version: 5}", (long long)id));
+	rv_free(call_errf(t.c[REF_A], "request.update", "conflict",
+	    "{id: %lld, version: 6, contact: \"x\"}", (long long)id));
+	town_end(&t);
+}
+
+static void
+test_reroute(void **state)
+{
+	(void)state;
+	struct town t;
+	struct watcher w_bat = { 0 }, w_ev = { 0 };
+	struct rv *r;
+	int64_t id;
+	char *v, *want;
+
+	town_start(&t, "it_requests_reroute");
+	w_bat.c = t.c[SUP_BAT];
+	w_ev.c = t.c[SUP_EV];
+	w_bat.events = rv_array();
+	w_ev.events = rv_array();
+	regie_client_set_notify_cb(t.c[SUP_BAT], watcher_cb, &w_bat);
+	regie_client_set_notify_cb(t.c[SUP_EV], watcher_cb, &w_ev);
+	rv_free(h_call_ok(t.c[SUP_BAT], "event.subscribe", "{topics: [\"request\"]}"));
+	rv_free(h_call_ok(t.c[SUP_EV], "event.subscribe", "{topics: [\"request\"]}"));
+	id = file_a(&t, "normal");
+	assert_true(in_queue(t.c[SUP_BAT], id));
+	assert_false(in_queue(t.c[SUP_EV], id));
+
+	/* Not the other service's supervisor, nor the requester, nor to the
+	 * same service or one that does not exist. */
+	rv_free(call_errf(t.c[SUP_EV], "request.reroute", "forbidden",
+	    "{id: %lld, version: 1, service_id: %lld}", (long long)id, (long long)t.ev));
+	rv_free(call_errf(t.c[REF_A], "request.reroute", "forbidden",
+	    "{id: %lld, version: 1, service_id: %lld}", (long long)id, (long long)t.ev));
+	rv_free(call_errf(t.c[SUP_BAT], "request.reroute", "invalid",
+	    "{id: %lld, version: 1, service_id: %lld}", (long long)id, (long long)t.bat));
+	rv_free(call_errf(t.c[SUP_BAT], "request.reroute", "invalid",
+	    "{id: %lld, version: 1, service_id: 999999}", (long long)id));
+	rv_free(call_errf(t.c[SUP_BAT], "request.reroute", "conflict",
+	    "{id: %lld, version: 7, service_id: %lld}", (long long)id, (long long)t.ev));
+
+	/* Buildings sends it to Green spaces: it leaves one queue for the
+	 * other, both hear of it, and the decision is now Green spaces'. */
+	r = call_okf(t.c[SUP_BAT], "request.reroute", "{id: %lld, version: 1, service_id: %lld, "
+	    "note: \"C'est l'arrosage du jardin\"}", (long long)id, (long long)t.ev);
+	assert_int_equal(rv_path_int(r, "service_id", 0), t.ev);
+	assert_string_equal(rv_path_str(r, "service_code", ""), "EV");
+	assert_string_equal(rv_path_str(r, "status", ""), "submitted");
+	assert_int_equal(rv_path_int(r, "version", 0), 2);
+	rv_free(r);
+	await_event(&t, &w_ev, "reroute", id);
+	await_event(&t, &w_bat, "reroute", id);
+	assert_false(in_queue(t.c[SUP_BAT], id));
+	assert_true(in_queue(t.c[SUP_EV], id));
+	v = last_event(&t, id);
+	assert_string_equal(v, "reroute|C'est l'arrosage du jardin|EV");
+	free(v);
+	want = pg_text(t.pg, "SELECT count(*)::text FROM audit_log WHERE method = "
+	    "'request.reroute' AND entity_id = %lld", (long long)id);
+	assert_string_equal(want, "1");
+	free(want);
+	rv_free(call_errf(t.c[SUP_BAT], "request.approve", "forbidden", "{id: %lld, version: 2}",
+	    (long long)id));
+	rv_free(call_okf(t.c[SUP_EV], "request.approve", "{id: %lld, version: 2}", (long long)id));
+	/* Decided: too late to send it elsewhere. */
+	rv_free(call_errf(t.c[ADMIN], "request.reroute", "conflict",
+	    "{id: %lld, version: 3, service_id: %lld}", (long long)id, (long long)t.bat));
+	rv_free(w_bat.events);
+	rv_free(w_ev.events);
+	town_end(&t);
+}
+
 int
 main(void)
 {
@@ -1189,6 +1342,8 @@ main(void)
 		cmocka_unit_test(test_lineage),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_update),
+		cmocka_unit_test(test_reroute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

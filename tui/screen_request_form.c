@@ -1,0 +1,344 @@
+/* New request: the form a referent in a hurry fills. Where (a site, or
+ * an asset searched as one types; both limited by the server to the
+ * sites the referent covers), what (a category), how urgent, what is
+ * wrong, and optionally a wished-for date and a contact. Staff taking a
+ * phone call also give the caller's name. The server's errors land on
+ * the field they name; once filed, the request opens. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "dialog.h"
+#include "draw.h"
+#include "form.h"
+#include "requests.h"
+#include "tui.h"
+#include "xmalloc.h"
+
+#define RFORM_ACTIONS(X)						\
+	X(RF_SAVE, K_F(2), 0, "F2", N_("File"), N_("File the request (also: Enter on [ File ])")) \
+	X(RF_NEXT, K_TAB, K_DOWN, "Tab", N_("Next"), N_("Next field (Shift-Tab or \u2191: previous)")) \
+	X(RF_PICK, K_ENTER, 0, "Enter", N_("Choose"), N_("Open the list of choices; type to search")) \
+	X(RF_DONE, K_ENTER, 0, "Enter", N_("Done"), N_("In a list: take the choice")) \
+	X(RF_CLOSE, K_ESC, 0, "Esc", N_("Close list"), N_("In a list: close it, keeping the old choice")) \
+	X(RF_CANCEL, K_ESC, 0, "Esc", N_("Cancel"), N_("Leave the form (asks first if you typed something)"))
+enum { RFORM_ACTIONS(ACTION_ENUM) };
+static const struct action rform_actions[] = { RFORM_ACTIONS(ACTION_ROW) };
+
+enum { TAG_SAVE = 1, TAG_CATEGORIES, TAG_SITES, TAG_ASSETS };
+enum { DLG_DISCARD = 1 };
+
+struct rform_screen {
+	struct screen base;
+	struct form *form;
+	bool saving;
+	uint32_t save_call;
+	char *request_key;
+};
+
+static const char *
+rform_check(struct form *f)
+{
+	if (form_get(f, "site_id")->nids == 0 && form_get(f, "asset_id")->nids == 0) {
+		form_set_error(f, "site_id", _("Choose a site or an asset"));
+		return _("Say where: a site or an asset");
+	}
+	return NULL;
+}
+
+static void
+rform_build(struct rform_screen *fs)
+{
+	struct form *f = form_new();
+	struct form_field *fld;
+
+	fld = form_add(f, F_REF, "site_id", _("Site"));
+	fld->search_server = true;
+	free(fld->hint);
+	fld->hint = xstrdup(_("or an asset below"));
+	fld = form_add(f, F_REF, "asset_id", _("Asset"));
+	fld->search_server = true;
+	free(fld->hint);
+	fld->hint = xstrdup(_("type to search"));
+	fld = form_add(f, F_REF, "category_id", _("Category"));
+	fld->required = true;
+	fld = form_add(f, F_CHOICE, "urgency", _("Urgency"));
+	fld->required = true;
+	request_urgency_options(fld);
+	fld->ids = xcalloc(1, sizeof *fld->ids);
+	fld->ids[0] = 3;	/* normal */
+	fld->nids = 1;
+	fld = form_add(f, F_TEXT, "description", _("What is wrong"));
+	fld->required = true;
+	fld->maxlen = 4000;
+	form_add(f, F_DATE, "desired_date", _("Wished for"));
+	fld = form_add(f, F_TEXT, "contact", _("Contact"));
+	fld->maxlen = 200;
+	free(fld->hint);
+	fld->hint = xstrdup(_("phone, on site"));
+	/* Staff file on behalf of a caller on the phone. */
+	if (app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_AGENT)) {
+		fld = form_add(f, F_TEXT, "requester_name", _("For (caller)"));
+		fld->maxlen = 200;
+		free(fld->hint);
+		fld->hint = xstrdup(_("empty: yourself"));
+	}
+	f->check = rform_check;
+	f->submit_label = N_("File");
+	fs->form = f;
+	form_mark_clean(f);
+}
+
+static void
+rform_save(struct rform_screen *fs)
+{
+	struct rv *params;
+
+	if (fs->saving)
+		return;
+	form_clear_errors(fs->form);
+	if (!form_validate(fs->form)) {
+		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+		return;
+	}
+	params = rv_map();
+	form_to_params(fs->form, params);
+	/* With an asset, the site is the asset's. */
+	if (rv_get(params, "asset_id") != NULL && rv_get(params, "site_id") != NULL) {
+		struct rv *clean = rv_map();
+		size_t i;
+
+		for (i = 0; i < params->m.n; i++) {
+			if (strcmp(params->m.items[i].key, "site_id") != 0)
+				rv_set(clean, params->m.items[i].key,
+				    rv_copy(params->m.items[i].val));
+		}
+		rv_free(params);
+		params = clean;
+	}
+	if (fs->request_key == NULL)
+		fs->request_key = app_request_key();
+	rv_set_str(params, "request_key", fs->request_key);
+	fs->saving = true;
+	fs->save_call = app_call(&fs->base, TAG_SAVE, "request.submit", params);
+}
+
+static void
+rform_failed(struct rform_screen *fs, const struct rv *error)
+{
+	const char *code = app_error_code(error), *field = app_error_field(error);
+	char *text = app_error_text(error);
+
+	if (strcmp(code, "unavailable") == 0) {
+		/* The same request_key makes sending again safe. */
+		form_set_form_error(fs->form, _("The link dropped before the answer. "
+		    "Press F2 to send again: it will not be filed twice."));
+		free(text);
+		return;
+	}
+	free(fs->request_key);
+	fs->request_key = NULL;
+	if (field == NULL || !form_set_error(fs->form, field, text))
+		form_set_form_error(fs->form, text);
+	free(text);
+}
+
+enum { OPT_SITE, OPT_ASSET, OPT_CATEGORY };
+
+static void
+rform_options(struct form_field *fld, const struct rv *items, int kind)
+{
+	const struct rv *it;
+	char *label;
+	size_t i;
+
+	for (i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
+		it = items->a.items[i];
+		if (kind == OPT_ASSET)
+			label = asset_label(it);
+		else if (kind == OPT_SITE)
+			label = xasprintf("%s %s", rv_path_str(it, "code", ""),
+			    rv_path_str(it, "name", ""));
+		else if (rv_path_int(it, "service_id", 0) == 0)
+			/* The server refuses it until an admin routes it. */
+			label = xasprintf(_("%s (not routed yet)"),
+			    _(rv_path_str(it, "name", "")));
+		else
+			label = xasprintf("%s \u2192 %s", _(rv_path_str(it, "name", "")),
+			    rv_path_str(it, "service_name", ""));
+		form_option_merge(fld, rv_path_int(it, "id", 0), label);
+		free(label);
+	}
+}
+
+static void
+rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
+    const struct rv *result)
+{
+	struct rform_screen *fs = (struct rform_screen *)s;
+	struct form_field *fld;
+	int64_t rid;
+
+	switch (tag) {
+	case TAG_SAVE:
+		if (!fs->saving || id != fs->save_call)
+			return;
+		fs->saving = false;
+		if (error != NULL) {
+			rform_failed(fs, error);
+			return;
+		}
+		free(fs->request_key);
+		fs->request_key = NULL;
+		form_mark_clean(fs->form);
+		app_message(MSG_OK, _("Request %s filed"), rv_path_str(result, "number", ""));
+		rid = rv_path_int(result, "id", 0);
+		app_pop_screen(s);
+		app_push(screen_request_new(rid));
+		break;
+	case TAG_CATEGORIES:
+		if (error == NULL && (fld = form_get(fs->form, "category_id")) != NULL) {
+			rform_options(fld, rv_get(result, "items"), OPT_CATEGORY);
+			form_picker_refilter(fs->form);
+		}
+		break;
+	case TAG_SITES:
+	case TAG_ASSETS:
+		/* Every answer adds to the choices, late ones too: the list of
+		 * all one's sites, asked first, may come after a search that
+		 * found nothing by prefix ("jaur" for Jean-Jaur\u00e8s), and the
+		 * picker filters what it has as one types. */
+		if (error != NULL)
+			break;
+		fld = form_get(fs->form, tag == TAG_SITES ? "site_id" : "asset_id");
+		rform_options(fld, rv_get(result, "items"), tag == TAG_ASSETS ?
+		    OPT_ASSET : OPT_SITE);
+		form_picker_refilter(fs->form);
+		break;
+	}
+}
+
+static void
+rform_fetch(struct rform_screen *fs, struct form_field *fld, const char *query)
+{
+	struct rv *params = rv_map();
+
+	if (strcmp(fld->name, "site_id") == 0) {
+		if (*query != '\0')
+			rv_set_str(params, "query", query);
+		app_call(&fs->base, TAG_SITES, "site.list", params);
+	} else if (strcmp(fld->name, "asset_id") == 0 && *query != '\0') {
+		rv_set_str(params, "query", query);
+		app_call(&fs->base, TAG_ASSETS, "asset.search", params);
+	} else
+		rv_free(params);
+}
+
+static void
+rform_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
+{
+	if (tag == DLG_DISCARD && ok)
+		app_pop_screen(s);
+}
+
+static bool
+rform_key(struct screen *s, int key)
+{
+	struct rform_screen *fs = (struct rform_screen *)s;
+	struct form_field *fld;
+	char *query;
+
+	if (fs->saving && key != K_F(1) && key != K_F(10))
+		return true;
+	switch (form_key(fs->form, key)) {
+	case FORM_SUBMIT:
+		rform_save(fs);
+		break;
+	case FORM_CANCEL:
+		if (form_dirty(fs->form))
+			dialog_confirm(s, DLG_DISCARD, _("Leave the form"),
+			    _("The request is not filed. Leave anyway?"));
+		else {
+			app_pop_screen(s);
+			return true;
+		}
+		break;
+	case FORM_NONE:
+		break;
+	case FORM_UNUSED:
+		return false;
+	}
+	if (form_picker_fetch(fs->form, &fld, &query)) {
+		rform_fetch(fs, fld, query);
+		free(query);
+	}
+	return true;
+}
+
+static bool
+rform_enabled(struct screen *s, int action)
+{
+	struct rform_screen *fs = (struct rform_screen *)s;
+	bool picker = fs->form->picker.open;
+	struct form_field *fld = picker ? NULL : form_focused(fs->form);
+
+	switch (action) {
+	case RF_PICK:
+		return fld != NULL && fld->type >= F_CHOICE && fld->type <= F_REFS;
+	case RF_DONE:
+	case RF_CLOSE:
+		return picker;
+	default:
+		return !picker;
+	}
+}
+
+static void
+rform_draw(struct screen *s, int y, int x, int h, int w)
+{
+	struct rform_screen *fs = (struct rform_screen *)s;
+
+	form_draw_screen(fs->form, s, fs->saving, y, x, h, w);
+}
+
+static bool
+rform_dirty(struct screen *s)
+{
+	return form_dirty(((struct rform_screen *)s)->form);
+}
+
+static void
+rform_destroy(struct screen *s)
+{
+	struct rform_screen *fs = (struct rform_screen *)s;
+
+	form_free(fs->form);
+	free(fs->request_key);
+	free(fs);
+}
+
+static const struct screen_ops rform_ops = {
+	.name = "request-form",
+	.actions = rform_actions,
+	.nactions = sizeof rform_actions / sizeof rform_actions[0],
+	.draw = rform_draw,
+	.key = rform_key,
+	.enabled = rform_enabled,
+	.on_reply = rform_on_reply,
+	.on_dialog = rform_on_dialog,
+	.dirty = rform_dirty,
+	.destroy = rform_destroy,
+};
+
+struct screen *
+screen_request_form_new(void)
+{
+	struct rform_screen *fs = xcalloc(1, sizeof *fs);
+
+	screen_init(&fs->base, &rform_ops, _("New request"));
+	rform_build(fs);
+	app_call(&fs->base, TAG_CATEGORIES, "category.list", NULL);
+	/* The sites one covers, ready before the first key. */
+	app_call(&fs->base, TAG_SITES, "site.list", NULL);
+	return &fs->base;
+}
