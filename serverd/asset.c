@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "buf.h"
 #include "db.h"
 #include "estate.h"
 #include "search_index.h"
@@ -70,64 +71,154 @@ static int asset_get(struct call *c)
 
 /* ---- lists ---- */
 
-/* $1, $2 scope; $3..$9 filters; $10, $11 the cursor's id and value;
- * $12 the limit. One statement per order, each matching an index. */
-#define LIST_FILTERS \
-	" WHERE " SCOPE_SQL("$1", "$2") \
-	" AND ($3::bigint IS NULL OR a.type_id = $3)" \
-	" AND ($4::bigint IS NULL OR a.service_id = $4)" \
-	" AND ($5::bigint IS NULL OR a.site_id = $5)" \
-	" AND ($6::bigint IS NULL OR a.parent_id = $6)" \
-	" AND (CASE $7::text WHEN 'all' THEN true WHEN 'active' THEN a.status <> 'disposed'" \
-	"      ELSE a.status = $7 END)" \
-	" AND ($8::int IS NULL OR a.condition >= $8)" \
-	" AND ($9::int IS NULL OR a.condition <= $9)"
+/* One statement per shape: which filters are present and the sort
+ * choose fixed fragments, and each shape is prepared on its own (db_qt),
+ * so PostgreSQL plans it once for the index that serves it, instead of
+ * planning a catch-all statement again on every call. Input text only
+ * ever travels as a parameter. Conditions are compared as the condition sort orders them (none
+ * counts as 6), so that a range reads the same indexes.
+ *
+ * Filters compare with (SELECT $n) rather than $n: PostgreSQL cannot see
+ * the value through it, so the plan it would make for one call is the
+ * plan it makes for all, and it soon keeps that generic plan instead of
+ * planning each call again (its custom plans only ever chose the same
+ * index, and planning cost more than running). The caller's scope stays
+ * a plain parameter: a referent's few sites deserve a plan of their own. */
+#define LIST_MAX_PARAMS 12
 
-static const char list_by_code_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM LIST_FILTERS
-    " AND ($10::bigint IS NULL OR a.code > $11::text)"
-    " ORDER BY a.code LIMIT $12";
-static const char list_by_name_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM LIST_FILTERS
-    " AND ($10::bigint IS NULL OR (regie_fold(a.name), a.id) > (regie_fold($11::text), $10))"
-    " ORDER BY regie_fold(a.name), a.id LIMIT $12";
-static const char list_by_condition_sql[] = "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM
-    LIST_FILTERS
-    " AND ($10::bigint IS NULL OR (COALESCE(a.condition, 6), a.id) >"
-    "      (COALESCE(NULLIF($11::text, '')::int, 6), $10))"
-    " ORDER BY COALESCE(a.condition, 6), a.id LIMIT $12";
+struct list_query {
+	struct buf sql;
+	const char *values[LIST_MAX_PARAMS];
+	char *owned[LIST_MAX_PARAMS];
+	int n;
+};
+
+static const struct {
+	const char *status, *where;
+} list_statuses[] = {
+	{ "active", " AND a.status <> 'disposed'" },
+	{ "in_service", " AND a.status = 'in_service'" },
+	{ "out_of_service", " AND a.status = 'out_of_service'" },
+	{ "disposed", " AND a.status = 'disposed'" },
+	{ "all", "" },
+};
+
+/* after[] surrounds the cursor's value, then its id; sort_key is what
+ * the order compares (then the id), key the column the cursor keeps. */
+static const struct {
+	const char *sort, *after[3], *order, *sort_key, *key;
+} list_orders[] = {
+	{ "code", { " AND a.code > (SELECT ", "::text) AND ", "::bigint IS NOT NULL" },
+	  " ORDER BY a.code", "a.code", "code" },
+	{ "name", { " AND (regie_fold(a.name), a.id) > ((SELECT regie_fold(",
+	  "::text)), (SELECT ", "::bigint))" },
+	  " ORDER BY regie_fold(a.name), a.id", "regie_fold(a.name)", "name" },
+	{ "condition", { " AND (COALESCE(a.condition, 6), a.id) > ((SELECT COALESCE(NULLIF(",
+	  "::text, '')::int, 6)), (SELECT ", "::bigint))" },
+	  " ORDER BY COALESCE(a.condition, 6), a.id", "COALESCE(a.condition, 6)", "condition" },
+};
+
+/* Appends before, the next parameter's number, then after. value (or
+ * owned, which the query frees) is the parameter. */
+static void list_param(struct list_query *q, const char *before, const char *value, char *owned,
+    const char *after)
+{
+	q->values[q->n] = owned != NULL ? owned : value;
+	q->owned[q->n] = owned;
+	q->n++;
+	buf_printf(&q->sql, "%s$%d%s", before, q->n, after);
+}
+
+static void list_id_filter(struct list_query *q, struct call *c, const char *name,
+    const char *column)
+{
+	char before[48];
+
+	if (!arg_has(c, name))
+		return;
+	xsnprintf(before, sizeof before, " AND %s = (SELECT ", column);
+	list_param(q, before, NULL, xasprintf("%lld", (long long)arg_int(c, name, 0)),
+	    "::bigint)");
+}
+
+static char *list_sites_literal(const struct caller *who)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_addc(&b, '{');
+	for (size_t i = 0; i < who->nsites; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)who->sites[i]);
+	buf_addc(&b, '}');
+	return buf_detach_str(&b);
+}
 
 static int asset_list(struct call *c)
 {
-	const char *sort = arg_str(c, "sort", "code"), *value = NULL, *sql;
+	const char *sort = arg_str(c, "sort", "code"), *status = arg_str(c, "status", "active");
+	const char *value = NULL;
 	int64_t limit = arg_int(c, "limit", 50), after_id = 0;
-	int64_t cmin = arg_int(c, "condition_min", 0), cmax = arg_int(c, "condition_max", 0);
-	char smin[8], smax[8];
-	PGresult *res;
-	struct rv *r;
-	int key_col;
+	struct list_query q = { .n = 0 };
+	size_t order = 0;
+	PGresult *res = NULL;
+	struct rv *r = NULL;
 
 	if (arg_has(c, "after") &&
 	    estate_cursor_parse(c, arg_str(c, "after", NULL), &after_id, &value) != 0)
 		return -1;
-	if (strcmp(sort, "name") == 0)
-		sql = list_by_name_sql;
-	else if (strcmp(sort, "condition") == 0)
-		sql = list_by_condition_sql;
-	else
-		sql = list_by_code_sql;
-	xsnprintf(smin, sizeof smin, "%lld", (long long)cmin);
-	xsnprintf(smax, sizeof smax, "%lld", (long long)cmax);
-	res = db_q(c, sql, "bAIIIIsssIsi", estate_reads_all(&c->who), c->who.sites, c->who.nsites,
-	    arg_int(c, "type_id", 0), arg_int(c, "service_id", 0), arg_int(c, "site_id", 0),
-	    arg_int(c, "parent_id", 0), arg_str(c, "status", "active"),
-	    arg_has(c, "condition_min") ? smin : NULL, arg_has(c, "condition_max") ? smax : NULL,
-	    after_id, value, limit + 1);
-	if (res == NULL)
-		return -1;
-	key_col = PQfnumber(res, strcmp(sort, "name") == 0 ? "name" :
-	    strcmp(sort, "condition") == 0 ? "condition" : "code");
-	r = estate_page(res, limit, key_col, asset_row);
-	PQclear(res);
-	return call_ok(c, r);
+	for (size_t i = 0; i < sizeof list_orders / sizeof *list_orders; i++) {
+		if (strcmp(list_orders[i].sort, sort) == 0)
+			order = i;
+	}
+	buf_init(&q.sql);
+	if (estate_reads_all(&c->who)) {
+		buf_adds(&q.sql, "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM " WHERE true");
+	} else {
+		/* A referent's sites one by one, each through its own index in
+		 * the page's order, then merged: a few sites' first pages are
+		 * read, never every asset of them (nor their joins) sorted. */
+		buf_adds(&q.sql, "SELECT " ASSET_COLUMNS " FROM (SELECT x.* FROM unnest(");
+		list_param(&q, "", NULL, list_sites_literal(&c->who), "::bigint[]");
+		buf_printf(&q.sql, ") sc (site_id), LATERAL (SELECT a.*, %s AS sort_key FROM assets a"
+		    " WHERE a.site_id = sc.site_id", list_orders[order].sort_key);
+	}
+	list_id_filter(&q, c, "type_id", "a.type_id");
+	list_id_filter(&q, c, "service_id", "a.service_id");
+	list_id_filter(&q, c, "site_id", "a.site_id");
+	list_id_filter(&q, c, "parent_id", "a.parent_id");
+	for (size_t i = 0; i < sizeof list_statuses / sizeof *list_statuses; i++) {
+		if (strcmp(list_statuses[i].status, status) == 0)
+			buf_adds(&q.sql, list_statuses[i].where);
+	}
+	if (arg_has(c, "condition_min"))
+		list_param(&q, " AND COALESCE(a.condition, 6) >= (SELECT ", NULL,
+		    xasprintf("%lld", (long long)arg_int(c, "condition_min", 1)), "::int)");
+	if (arg_has(c, "condition_max") || arg_has(c, "condition_min"))
+		list_param(&q, " AND COALESCE(a.condition, 6) <= (SELECT ", NULL,
+		    xasprintf("%lld", (long long)arg_int(c, "condition_max", 5)), "::int)");
+	if (arg_has(c, "after")) {
+		list_param(&q, list_orders[order].after[0], value, NULL, "");
+		list_param(&q, list_orders[order].after[1], NULL,
+		    xasprintf("%lld", (long long)after_id), list_orders[order].after[2]);
+	}
+	buf_adds(&q.sql, list_orders[order].order);
+	/* The limit is part of the text, as a number: PostgreSQL then costs
+	 * the shape's plan for a page rather than for a tenth of the table,
+	 * and keeps one generic plan instead of planning every call. */
+	buf_printf(&q.sql, " LIMIT %lld", (long long)limit + 1);
+	if (!estate_reads_all(&c->who))
+		buf_printf(&q.sql, ") x ORDER BY x.sort_key, x.id LIMIT %lld) a " ASSET_JOINS
+		    " ORDER BY a.sort_key, a.id", (long long)limit + 1);
+	buf_addc(&q.sql, '\0');
+	res = db_qt(c, (const char *)q.sql.data, q.n, q.values);
+	if (res != NULL) {
+		r = estate_page(res, limit, PQfnumber(res, list_orders[order].key), asset_row);
+		PQclear(res);
+	}
+	for (int i = 0; i < q.n; i++)
+		free(q.owned[i]);
+	buf_free(&q.sql);
+	return r != NULL ? call_ok(c, r) : -1;
 }
 
 /* The tree browser: the children of an asset, or the assets at the top
@@ -198,14 +289,36 @@ static const char search_sql[] =
     " ORDER BY rank, word_similarity(regie_fold($1), a.search) DESC, char_length(a.name), a.code"
     " LIMIT $3";
 
-/* The page the search index found (see search_index.h), in its order;
- * scope, status and type are checked again on the rows as they are. */
+/* The rows of the page the search index found (see search_index.h), by
+ * primary key; asset_search puts them in the index's order. Scope,
+ * status and type are checked again on the rows as they are. The ids go
+ * through (SELECT $1) so that the plan never depends on them: one generic
+ * plan, no planning per keystroke. */
 static const char search_ids_sql[] =
-    "SELECT " ASSET_COLUMNS ", h.rank FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY"
-    " h (id, rank, n) JOIN " ASSET_FROM " ON a.id = h.id"
-    " WHERE " SCOPE_SQL("$3", "$4") " AND a.status <> 'disposed'"
-    " AND ($5::bigint IS NULL OR a.type_id = $5)"
-    " ORDER BY h.n";
+    "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM
+    " WHERE a.id = ANY ((SELECT $1::bigint[])::bigint[])"
+    " AND " SCOPE_SQL("$2", "$3") " AND a.status <> 'disposed'"
+    " AND ($4::bigint IS NULL OR a.type_id = $4)";
+
+/* The index's page from the rows read by id: in the index's order, with
+ * its ranks; a row gone or out of scope since is left out. */
+static struct rv *search_page(const PGresult *res, const struct search_hit *hits, size_t n)
+{
+	struct rv *items = rv_array();
+	int nrows = PQntuples(res);
+
+	for (size_t i = 0; i < n; i++) {
+		for (int r = 0; r < nrows; r++) {
+			if (db_int(res, r, 0) == hits[i].id) {
+				struct rv *row = asset_row(res, r);
+				rv_set_int(row, "rank", hits[i].rank);
+				rv_push(items, row);
+				break;
+			}
+		}
+	}
+	return items;
+}
 
 /* The query's words as regie_fold separates them; *longest indexes the
  * one with the most bytes once LIKE-escaped (0 when there is none). */
@@ -248,21 +361,22 @@ static int asset_search(struct call *c)
 	struct search_hit *hits = NULL;
 	size_t nhits = 0;
 	PGresult *res;
-	struct rv *r;
+	struct rv *r, *items = NULL;
 
 	for (size_t i = 0; i < nwords; i++)
 		escaped[i] = estate_like_escape(words[i]);
 	if (search_index_search(&q, &hits, &nhits) == 0) {
-		int64_t *ids = xcalloc(nhits + 1, sizeof *ids), *ranks = xcalloc(nhits + 1, sizeof *ranks);
+		int64_t *ids = xcalloc(nhits + 1, sizeof *ids);
 
-		for (size_t i = 0; i < nhits; i++) {
+		for (size_t i = 0; i < nhits; i++)
 			ids[i] = hits[i].id;
-			ranks[i] = hits[i].rank;
-		}
-		res = db_q(c, search_ids_sql, "AAbAI", ids, nhits, ranks, nhits, q.reads_all,
+		res = nhits == 0 ? NULL : db_q(c, search_ids_sql, "AbAI", ids, nhits, q.reads_all,
 		    c->who.sites, c->who.nsites, q.type_id);
 		free(ids);
-		free(ranks);
+		if (res != NULL)
+			items = search_page(res, hits, nhits);
+		else if (nhits == 0)
+			items = rv_array();
 	} else {
 		res = db_q(c, search_sql, "ssibAIisS", query, pattern, q.limit, q.reads_all,
 		    c->who.sites, c->who.nsites, q.type_id, (int64_t)SEARCH_CANDIDATES,
@@ -274,13 +388,16 @@ static int asset_search(struct call *c)
 	}
 	free(hits);
 	free(pattern);
-	if (res == NULL)
+	if (items == NULL && res != NULL) {
+		items = rv_array();
+		for (int i = 0; i < PQntuples(res); i++)
+			rv_push(items, asset_row(res, i));
+	}
+	PQclear(res);
+	if (items == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", rv_array());
-	for (int i = 0; i < PQntuples(res); i++)
-		rv_push((struct rv *)rv_get(r, "items"), asset_row(res, i));
-	PQclear(res);
+	rv_set(r, "items", items);
 	return call_ok(c, r);
 }
 

@@ -103,22 +103,55 @@ static void db_fail_from(struct call *c, const PGresult *res)
 	}
 }
 
-static PGresult *db_vq(struct call *c, const char *sql, const char *fmt, va_list ap)
+/* Runs sql prepared (by pointer or by_text) with n text parameters. */
+static PGresult *db_run(struct call *c, const char *sql, bool by_text, int n,
+    const char *const *values)
 {
-	const char *values[DB_MAX_PARAMS];
-	char *owned[DB_MAX_PARAMS];
-	int nowned = 0, n = 0;
 	PGresult *res = NULL, *prep_err = NULL;
 	const char *stmt;
 	ExecStatusType st;
 
+	if (c->worker == NULL)
+		stmt = "";
+	else if (by_text)
+		stmt = worker_prepared_text(c->worker, sql, n, &prep_err);
+	else
+		stmt = worker_prepared(c->worker, sql, n, &prep_err);
+	if (stmt == NULL)
+		res = prep_err;
+	else if (*stmt != '\0')
+		res = PQexecPrepared(c->db, stmt, n, values, NULL, NULL, 0);
+	else
+		res = PQexecParams(c->db, sql, n, NULL, values, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	db_fail_from(c, res);
+	PQclear(res);
+	return NULL;
+}
+
+/* The connection, or NULL with the call failed. */
+static PGconn *db_conn(struct call *c)
+{
 	if (c->db == NULL)
 		c->db = worker_db(c->worker);
 	if (c->db == NULL) {
 		xsnprintf(c->sqlstate, sizeof c->sqlstate, "%s", "");
 		call_fail(c, RERR_UNAVAILABLE, NULL, "the database is unavailable; try again");
-		return NULL;
 	}
+	return c->db;
+}
+
+static PGresult *db_vq(struct call *c, const char *sql, const char *fmt, va_list ap)
+{
+	const char *values[DB_MAX_PARAMS] = { NULL };
+	char *owned[DB_MAX_PARAMS];
+	int nowned = 0, n = 0;
+	PGresult *res;
+
+	if (db_conn(c) == NULL)
+		return NULL;
 	for (const char *f = fmt; *f; f++, n++) {
 		if (n == DB_MAX_PARAMS) {
 			log_error("db_q: too many parameters");
@@ -165,22 +198,10 @@ static PGresult *db_vq(struct call *c, const char *sql, const char *fmt, va_list
 		}
 	}
 
-	stmt = c->worker ? worker_prepared(c->worker, sql, n, &prep_err) : "";
-	if (stmt == NULL)
-		res = prep_err;
-	else if (*stmt != '\0')
-		res = PQexecPrepared(c->db, stmt, n, values, NULL, NULL, 0);
-	else
-		res = PQexecParams(c->db, sql, n, NULL, values, NULL, NULL, 0);
+	res = db_run(c, sql, false, n, values);
 	for (int i = 0; i < nowned; i++)
 		free(owned[i]);
-
-	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-		return res;
-	db_fail_from(c, res);
-	PQclear(res);
-	return NULL;
+	return res;
 }
 
 PGresult *db_q(struct call *c, const char *sql, const char *fmt, ...)
@@ -192,6 +213,17 @@ PGresult *db_q(struct call *c, const char *sql, const char *fmt, ...)
 	res = db_vq(c, sql, fmt, ap);
 	va_end(ap);
 	return res;
+}
+
+PGresult *db_qt(struct call *c, const char *sql, int n, const char *const *values)
+{
+	if (n > DB_MAX_PARAMS) {
+		log_error("db_qt: too many parameters");
+		abort();
+	}
+	if (db_conn(c) == NULL)
+		return NULL;
+	return db_run(c, sql, true, n, values);
 }
 
 int db_exec(struct call *c, const char *sql, const char *fmt, ...)

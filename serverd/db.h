@@ -3,7 +3,8 @@
  *
  * Statements are string literals, so the pointer is their identity: each
  * worker prepares a statement the first time it runs it and reuses it
- * after, which saves PostgreSQL the parsing and planning of every call. */
+ * after, which saves PostgreSQL the parsing and planning of every call.
+ * db_qt is for the few statements built at run time: known by text. */
 #ifndef REGIED_DB_H
 #define REGIED_DB_H
 #include <stddef.h>
@@ -24,6 +25,11 @@ struct worker;
  * Returns the result (caller PQclear()s it) or NULL after failing the
  * call with the mapped error. Rows are not required: check PQntuples. */
 PGresult *db_q(struct call *c, const char *sql, const char *fmt, ...);
+/* For sql built at run time from a fixed set of fragments (one statement
+ * per shape of a list's filters, never from input text), with n text
+ * parameters (NULL for SQL NULL): the statement is known by its text, so
+ * each shape is prepared once per worker and keeps a plan of its own. */
+PGresult *db_qt(struct call *c, const char *sql, int n, const char *const *values);
 /* The same for statements whose result is not needed: 0 or -1. */
 int db_exec(struct call *c, const char *sql, const char *fmt, ...);
 

@@ -78,8 +78,10 @@ int estate_check_point(struct call *c, const char *lat, const char *lon)
 	if (has_lon && !estate_decimal_ok(lon, -180, 180, 7))
 		return call_fail(c, RERR_INVALID, "lon",
 		    "lon must be a longitude in degrees between -180 and 180, such as \"2.6012\"");
+	/* Named: the one left out, else the one left empty. */
 	if ((lat != NULL) != (lon != NULL) || has_lat != has_lon)
-		return call_fail(c, RERR_INVALID, has_lat ? "lon" : "lat",
+		return call_fail(c, RERR_INVALID, lat == NULL ? "lat" : lon == NULL ? "lon" :
+		    has_lat ? "lon" : "lat",
 		    "lat and lon go together: give both, or both empty for no location");
 	return 0;
 }

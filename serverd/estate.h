@@ -47,11 +47,12 @@ struct rv *estate_page(const PGresult *res, int64_t limit, int key_col,
 	"a.condition, a.condition_on, a.attributes, " \
 	"EXISTS (SELECT 1 FROM assets ch WHERE ch.parent_id = a.id) AS has_children, " \
 	"a.disposed_on, a.disposed_note, a.created, a.updated, a.version"
-#define ASSET_FROM \
-	"assets a JOIN asset_types t ON t.id = a.type_id " \
+#define ASSET_JOINS \
+	"JOIN asset_types t ON t.id = a.type_id " \
 	"JOIN services s ON s.id = a.service_id " \
 	"LEFT JOIN sites si ON si.id = a.site_id " \
 	"LEFT JOIN assets p ON p.id = a.parent_id"
+#define ASSET_FROM "assets a " ASSET_JOINS
 /* Row r as a map, its attributes as a map rather than JSON text. */
 struct rv *asset_row(const PGresult *res, int r);
 /* The asset with its documents, or NULL after failing the call

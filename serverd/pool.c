@@ -16,8 +16,13 @@
 
 #define STMT_SLOTS 1024   /* prepared statements per connection; beyond, unprepared */
 
+/* A statement is known by its pointer when it is a string literal, or by
+ * its text when it was built at run time (a list's filters): the slot
+ * then owns a copy, since the caller's buffer is freed after the call. */
 struct stmt_slot {
 	const char *sql;
+	bool by_text;
+	uint64_t hash;               /* of the text, when by_text */
 	char name[16];
 };
 
@@ -54,6 +59,16 @@ static void pool_push(struct job **head, struct job **tail, struct job *j)
 	*tail = j;
 }
 
+static void worker_forget_statements(struct worker *w)
+{
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		if (w->stmts[i].by_text)
+			free((char *)w->stmts[i].sql);
+	}
+	memset(w->stmts, 0, sizeof w->stmts);
+	w->nstmts = 0;
+}
+
 static void worker_connect(struct worker *w)
 {
 	PGresult *res;
@@ -63,8 +78,7 @@ static void worker_connect(struct worker *w)
 		return;
 	if (w->db != NULL)
 		PQfinish(w->db);
-	w->nstmts = 0;
-	memset(w->stmts, 0, sizeof w->stmts);
+	worker_forget_statements(w);
 	w->db = PQconnectdb(w->pool->conninfo);
 	if (PQstatus(w->db) != CONNECTION_OK) {
 		char *msg = PQerrorMessage(w->db);
@@ -106,8 +120,7 @@ void worker_db_lost(struct worker *w)
 		w->db = NULL;
 	}
 	w->next_connect = 0;
-	w->nstmts = 0;
-	memset(w->stmts, 0, sizeof w->stmts);
+	worker_forget_statements(w);
 }
 
 int worker_index(const struct worker *w)
@@ -115,20 +128,12 @@ int worker_index(const struct worker *w)
 	return w->index;
 }
 
-const char *worker_prepared(struct worker *w, const char *sql, int nparams, PGresult **res)
+/* Prepares sql in slot, which the probe found empty. */
+static const char *worker_prepare(struct worker *w, struct stmt_slot *slot, const char *sql,
+    bool by_text, uint64_t hash, int nparams, PGresult **res)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-	struct stmt_slot *slot;
 	PGresult *r;
 
-	*res = NULL;
-	for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
-		slot = &w->stmts[(h + probe) % STMT_SLOTS];
-		if (slot->sql == sql)
-			return slot->name;
-		if (slot->sql == NULL)
-			break;
-	}
 	if (w->nstmts >= STMT_SLOTS * 3 / 4)
 		return "";                   /* table full: run unprepared */
 	snprintf(slot->name, sizeof slot->name, "s%d", w->nstmts);
@@ -138,9 +143,53 @@ const char *worker_prepared(struct worker *w, const char *sql, int nparams, PGre
 		return NULL;
 	}
 	PQclear(r);
-	slot->sql = sql;
+	slot->sql = by_text ? xstrdup(sql) : sql;
+	slot->by_text = by_text;
+	slot->hash = hash;
 	w->nstmts++;
 	return slot->name;
+}
+
+const char *worker_prepared(struct worker *w, const char *sql, int nparams, PGresult **res)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	struct stmt_slot *slot = NULL;
+
+	*res = NULL;
+	for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
+		slot = &w->stmts[(h + probe) % STMT_SLOTS];
+		if (slot->sql == sql && !slot->by_text)
+			return slot->name;
+		if (slot->sql == NULL)
+			break;
+	}
+	return worker_prepare(w, slot, sql, false, 0, nparams, res);
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t text_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+const char *worker_prepared_text(struct worker *w, const char *sql, int nparams, PGresult **res)
+{
+	uint64_t hash = text_hash(sql);
+	struct stmt_slot *slot = NULL;
+
+	*res = NULL;
+	for (size_t probe = 0; probe < STMT_SLOTS; probe++) {
+		slot = &w->stmts[(hash + probe) % STMT_SLOTS];
+		if (slot->by_text && slot->hash == hash && strcmp(slot->sql, sql) == 0)
+			return slot->name;
+		if (slot->sql == NULL)
+			break;
+	}
+	return worker_prepare(w, slot, sql, true, hash, nparams, res);
 }
 
 static void *worker_main(void *arg)
@@ -174,6 +223,7 @@ static void *worker_main(void *arg)
 	if (w->db != NULL)
 		PQfinish(w->db);
 	w->db = NULL;
+	worker_forget_statements(w);
 	return NULL;
 }
 

@@ -42,6 +42,8 @@ void worker_db_lost(struct worker *w);     /* drop the connection, reconnect nex
 /* The name of sql prepared on this worker's connection, preparing it on
  * first use; NULL if preparing failed (res then holds the error). */
 const char *worker_prepared(struct worker *w, const char *sql, int nparams, PGresult **res);
+/* The same for sql built at run time: known by its text, not its pointer. */
+const char *worker_prepared_text(struct worker *w, const char *sql, int nparams, PGresult **res);
 int worker_index(const struct worker *w);
 
 #endif

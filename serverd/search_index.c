@@ -51,6 +51,8 @@
 #define SX_BATCH       50000     /* rows per build job */
 #define SX_CHARS       0x20000   /* code points whose folding is read from the database */
 #define SX_ANYWHERE    200       /* candidates of the "anywhere" branch, as in SQL */
+#define SX_PRUNE_FROM  4096      /* candidates beyond which a second piece prunes them */
+#define SX_PRUNE_MAX   (1 << 18) /* ...unless that piece is itself everywhere */
 #define SX_RELOAD_MAX  5000      /* ids per reload job */
 #define SX_EXTRA_MIN   10000     /* appended slots before a rebuild... */
 #define SX_EXTRA_SHARE 20        /* ...or one in this many of the base */
@@ -87,6 +89,15 @@ struct sx_table {
 	uint32_t map_cap, map_count;
 
 	uint32_t *by_code, *by_name;
+
+	/* The base slots of each site, for callers who see a few sites only
+	 * (referents): site_ids sorted, group k at [site_at[k],
+	 * site_at[k + 1]) of site_slots (in slot order), site_by_code and
+	 * site_by_name (in those orders). Slots without a site are in none. */
+	uint32_t nsites;
+	int64_t *site_ids;
+	uint32_t *site_at;
+	uint32_t *site_slots, *site_by_code, *site_by_name;
 
 	/* words: their text, and the base slots holding each */
 	uint32_t nwords;
@@ -176,6 +187,11 @@ static void sx_table_free(struct sx_table *t)
 	free(t->map_slots);
 	free(t->by_code);
 	free(t->by_name);
+	free(t->site_ids);
+	free(t->site_at);
+	free(t->site_slots);
+	free(t->site_by_code);
+	free(t->site_by_name);
 	free(t->word_text);
 	free(t->word_at);
 	free(t->post_at);
@@ -201,6 +217,9 @@ static size_t sx_table_bytes(const struct sx_table *t)
 	n += (size_t)t->slots_cap * sizeof *t->slots + t->arena_cap;
 	n += (size_t)t->map_cap * (sizeof *t->map_keys + sizeof *t->map_slots);
 	n += (size_t)t->nbase * 2 * sizeof(uint32_t);
+	n += (size_t)t->nsites * (sizeof *t->site_ids + sizeof *t->site_at);
+	if (t->nsites > 0)
+		n += (size_t)t->site_at[t->nsites] * 3 * sizeof(uint32_t);
 	if (t->nwords > 0) {
 		n += t->word_at[t->nwords] + (size_t)(t->nwords + 1) * 2 * sizeof(uint32_t);
 		n += (size_t)t->post_at[t->nwords] * sizeof(uint32_t);
@@ -699,6 +718,73 @@ static void sx_index_trigrams(struct sx_table *t)
 	free(count.v);
 }
 
+static int sx_cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The group of site_id, or -1. */
+static long sx_site_group(const struct sx_table *t, int64_t site_id)
+{
+	const int64_t *at;
+
+	if (site_id == 0 || t->nsites == 0)
+		return -1;
+	at = bsearch(&site_id, t->site_ids, t->nsites, sizeof *t->site_ids, sx_cmp_i64);
+	return at != NULL ? at - t->site_ids : -1;
+}
+
+/* Spreads order (every base slot, in some order) into the site groups,
+ * keeping that order inside each group. */
+static void sx_sites_spread(struct sx_table *t, const uint32_t *order, uint32_t *out)
+{
+	uint32_t *fill = xcalloc((size_t)t->nsites + 1, sizeof *fill);
+
+	for (uint32_t i = 0; i < t->nbase; i++) {
+		uint32_t slot = order != NULL ? order[i] : i;
+		long g = sx_site_group(t, t->slots[slot].site_id);
+
+		if (g >= 0)
+			out[t->site_at[g] + fill[g]++] = slot;
+	}
+	free(fill);
+}
+
+static void sx_index_sites(struct sx_table *t)
+{
+	size_t n = 0, total = 0;
+
+	t->site_ids = xcalloc((size_t)t->nbase + 1, sizeof *t->site_ids);
+	for (uint32_t i = 0; i < t->nbase; i++) {
+		if (t->slots[i].site_id != 0)
+			t->site_ids[n++] = t->slots[i].site_id;
+	}
+	qsort(t->site_ids, n, sizeof *t->site_ids, sx_cmp_i64);
+	t->nsites = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (t->nsites == 0 || t->site_ids[t->nsites - 1] != t->site_ids[i])
+			t->site_ids[t->nsites++] = t->site_ids[i];
+	}
+	t->site_ids = xreallocarray(t->site_ids, (size_t)t->nsites + 1, sizeof *t->site_ids);
+	t->site_at = xcalloc((size_t)t->nsites + 1, sizeof *t->site_at);
+	for (uint32_t i = 0; i < t->nbase; i++) {
+		long g = sx_site_group(t, t->slots[i].site_id);
+		if (g >= 0)
+			t->site_at[g + 1]++;
+	}
+	for (uint32_t k = 0; k < t->nsites; k++)
+		t->site_at[k + 1] += t->site_at[k];
+	total = t->site_at[t->nsites];
+	t->site_slots = xcalloc(total + 1, sizeof *t->site_slots);
+	t->site_by_code = xcalloc(total + 1, sizeof *t->site_by_code);
+	t->site_by_name = xcalloc(total + 1, sizeof *t->site_by_name);
+	sx_sites_spread(t, NULL, t->site_slots);
+	sx_sites_spread(t, t->by_code, t->site_by_code);
+	sx_sites_spread(t, t->by_name, t->site_by_name);
+}
+
 static void sx_finish(struct sx_table *t)
 {
 	/* The build grew them by doubling; changes will append a little. */
@@ -715,6 +801,7 @@ static void sx_finish(struct sx_table *t)
 		qsort_r(t->by_code, t->nbase, sizeof *t->by_code, sx_cmp_code, t);
 		qsort_r(t->by_name, t->nbase, sizeof *t->by_name, sx_cmp_name, t);
 	}
+	sx_index_sites(t);
 	sx_index_words(t);
 	sx_index_trigrams(t);
 }
@@ -1209,16 +1296,13 @@ static void sx_cands_add(struct sx_cands *c, uint32_t slot, int rank)
 	c->v[c->n++].rank = rank;
 }
 
-/* A prefix branch: the first `limit` visible slots in the order of
- * sorted (base) whose key starts with prefix, merged with the appended
- * slots that match, in the same order. */
-static void sx_prefix_branch(const struct sx_search *s, const uint32_t *sorted,
-    int (*cmp)(const void *, const void *, void *), bool by_name, const char *prefix,
-    struct sx_cands *out)
+/* The first `limit` visible slots of sorted[0, n) whose key starts with
+ * prefix, onto got. */
+static void sx_prefix_range(const struct sx_search *s, const uint32_t *sorted, size_t n,
+    bool by_name, const char *prefix, struct u32s *got)
 {
 	const struct sx_table *t = s->t;
-	size_t lo = 0, hi = t->nbase, plen = strlen(prefix);
-	struct u32s got = { 0 };
+	size_t lo = 0, hi = n, plen = strlen(prefix), found = 0;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -1234,31 +1318,63 @@ static void sx_prefix_branch(const struct sx_search *s, const uint32_t *sorted,
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < t->nbase && got.n < (size_t)s->q->limit; i++) {
+	for (size_t i = lo; i < n && found < (size_t)s->q->limit; i++) {
 		const struct sx_slot *sl = &t->slots[sorted[i]];
 		const char *key = by_name ? sx_name(t, sl) : sx_code(t, sl);
 		size_t klen = by_name ? sl->name_len : sl->code_len;
 
 		if (klen < plen || memcmp(key, prefix, plen) != 0)
 			break;
-		if (sx_visible(s, sl))
-			u32s_push(&got, sorted[i]);
+		if (sx_visible(s, sl)) {
+			u32s_push(got, sorted[i]);
+			found++;
+		}
+	}
+}
+
+/* A prefix branch: the first `limit` visible slots in the order of
+ * sorted (base) whose key starts with prefix, merged with the appended
+ * slots that match, in the same order. A caller who sees a few sites
+ * reads those sites' groups (site_sorted) only, and never walks past
+ * the hits of sites they do not see. */
+static void sx_prefix_branch(const struct sx_search *s, const uint32_t *sorted,
+    const uint32_t *site_sorted, int (*cmp)(const void *, const void *, void *),
+    bool by_name, const char *prefix, struct u32s *got, struct sx_cands *out)
+{
+	const struct sx_table *t = s->t;
+	size_t plen = strlen(prefix);
+	bool merge = false;
+
+	got->n = 0;
+	if (s->q->reads_all) {
+		sx_prefix_range(s, sorted, t->nbase, by_name, prefix, got);
+	} else {
+		for (size_t k = 0; k < s->q->who->nsites; k++) {
+			long g = sx_site_group(t, s->q->who->sites[k]);
+
+			if (g < 0)
+				continue;
+			sx_prefix_range(s, site_sorted + t->site_at[g],
+			    t->site_at[g + 1] - t->site_at[g], by_name, prefix, got);
+			merge = true;
+		}
 	}
 	for (uint32_t i = t->nbase; i < t->nslots; i++) {
 		const struct sx_slot *sl = &t->slots[i];
 		const char *key = by_name ? sx_name(t, sl) : sx_code(t, sl);
 		size_t klen = by_name ? sl->name_len : sl->code_len;
 
-		if (klen >= plen && memcmp(key, prefix, plen) == 0 && sx_visible(s, sl))
-			u32s_push(&got, i);
+		if (klen >= plen && memcmp(key, prefix, plen) == 0 && sx_visible(s, sl)) {
+			u32s_push(got, i);
+			merge = true;
+		}
 	}
-	if (got.n > 0 && got.v[got.n - 1] >= t->nbase)
-		qsort_r(got.v, got.n, sizeof *got.v, cmp, (void *)t);
-	for (size_t i = 0; i < got.n && i < (size_t)s->q->limit; i++) {
-		const struct sx_slot *sl = &t->slots[got.v[i]];
-		sx_cands_add(out, got.v[i], by_name ? 2 : strcmp(sx_code(t, sl), prefix) == 0 ? 0 : 1);
+	if (merge && got->n > 1)
+		qsort_r(got->v, got->n, sizeof *got->v, cmp, (void *)t);
+	for (size_t i = 0; i < got->n && i < (size_t)s->q->limit; i++) {
+		const struct sx_slot *sl = &t->slots[got->v[i]];
+		sx_cands_add(out, got->v[i], by_name ? 2 : strcmp(sx_code(t, sl), prefix) == 0 ? 0 : 1);
 	}
-	free(got.v);
 }
 
 /* The words of the index that contain key (at least 3 bytes, no
@@ -1290,6 +1406,57 @@ static void sx_words_containing(const struct sx_table *t, const char *key, size_
 	}
 }
 
+static int sx_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* How many base slots the caller's sites hold. */
+static size_t sx_sites_size(const struct sx_search *s)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->q->who->nsites; k++) {
+		long g = sx_site_group(s->t, s->q->who->sites[k]);
+		if (g >= 0)
+			n += s->t->site_at[g + 1] - s->t->site_at[g];
+	}
+	return n;
+}
+
+/* The "anywhere" branch over the caller's sites alone, for when they
+ * hold fewer slots than the words' postings: the first SX_ANYWHERE in
+ * table order, as the whole scan would find them. Returns the count. */
+static size_t sx_anywhere_sites(const struct sx_search *s, struct sx_cands *out)
+{
+	const struct sx_table *t = s->t;
+	struct u32s hits = { 0 };
+	size_t n;
+
+	for (size_t k = 0; k < s->q->who->nsites; k++) {
+		long g = sx_site_group(t, s->q->who->sites[k]);
+		size_t found = 0;
+
+		for (uint32_t i = g < 0 ? 0 : t->site_at[g]; g >= 0 && i < t->site_at[g + 1] &&
+		    found < SX_ANYWHERE; i++) {
+			const struct sx_slot *sl = &t->slots[t->site_slots[i]];
+			if (sx_visible(s, sl) && sx_has_all_words(s, sl)) {
+				u32s_push(&hits, t->site_slots[i]);
+				found++;
+			}
+		}
+	}
+	if (hits.n > 1)
+		qsort(hits.v, hits.n, sizeof *hits.v, sx_cmp_u32);
+	n = hits.n < SX_ANYWHERE ? hits.n : SX_ANYWHERE;
+	for (size_t i = 0; i < n; i++)
+		sx_cands_add(out, hits.v[i], SX_ANYWHERE_RANK);
+	free(hits.v);
+	return n;
+}
+
 /* The "anywhere" branch: the first SX_ANYWHERE visible slots, in table
  * order as a scan of the table would meet them, that hold every word.
  * Any word of the query finds them all; the one whose words hold the
@@ -1297,10 +1464,11 @@ static void sx_words_containing(const struct sx_table *t, const char *key, size_
 static void sx_anywhere_branch(const struct sx_search *s, struct sx_cands *out)
 {
 	const struct sx_table *t = s->t;
-	struct u32s words = { 0 }, best = { 0 };
-	size_t found = 0, best_total = SIZE_MAX;
+	struct u32s words = { 0 }, best = { 0 }, second = { 0 };
+	size_t found = 0, best_total = SIZE_MAX, second_total = SIZE_MAX;
+	size_t nbits = ((size_t)t->nbase + 63) / 64;
 	bool usable = false;
-	uint64_t *bits = NULL;
+	uint64_t *bits = NULL, *keep = NULL;
 
 	for (size_t i = 0; i < s->nwords; i++) {
 		const char *w = s->words[i], *end = w + strlen(w);
@@ -1313,17 +1481,37 @@ static void sx_anywhere_branch(const struct sx_search *s, struct sx_cands *out)
 			if (plen >= 3) {
 				sx_words_containing(t, p, plen, &words, &total);
 				if (total < best_total) {
-					struct u32s tmp = best;
+					struct u32s tmp = second;
+					second = best;
+					second_total = best_total;
 					best = words;
-					words = tmp;
 					best_total = total;
+					words = tmp;
+				} else if (total < second_total) {
+					struct u32s tmp = second;
+					second = words;
+					second_total = total;
+					words = tmp;
 				}
 				usable = true;
 			}
 			p += plen + 1;
 		}
 	}
-	if (!usable) {
+	/* Many candidates ("hall 205": every hall, or every code holding
+	 * 205) each cost a look at their text; the slots of the second
+	 * rarest piece, as a bitmap, rule out most of them first. */
+	if (best_total > SX_PRUNE_FROM && second_total <= SX_PRUNE_MAX) {
+		keep = xcalloc(nbits, sizeof *keep);
+		for (size_t k = 0; k < second.n; k++) {
+			for (uint32_t i = t->post_at[second.v[k]]; i < t->post_at[second.v[k] + 1]; i++)
+				keep[t->post[i] / 64] |= 1ull << (t->post[i] % 64);
+		}
+	}
+#define SX_KEPT(slot) (keep == NULL || (keep[(slot) / 64] >> ((slot) % 64) & 1) != 0)
+	if (!s->q->reads_all && (!usable || best_total > sx_sites_size(s))) {
+		found = sx_anywhere_sites(s, out);
+	} else if (!usable) {
 		/* No trigram to look up: every slot in order. */
 		for (uint32_t i = 0; i < t->nbase && found < SX_ANYWHERE; i++) {
 			if (sx_visible(s, &t->slots[i]) && sx_has_all_words(s, &t->slots[i])) {
@@ -1335,15 +1523,13 @@ static void sx_anywhere_branch(const struct sx_search *s, struct sx_cands *out)
 		for (uint32_t i = t->post_at[best.v[0]];
 		    i < t->post_at[best.v[0] + 1] && found < SX_ANYWHERE; i++) {
 			const struct sx_slot *sl = &t->slots[t->post[i]];
-			if (sx_visible(s, sl) && sx_has_all_words(s, sl)) {
+			if (SX_KEPT(t->post[i]) && sx_visible(s, sl) && sx_has_all_words(s, sl)) {
 				sx_cands_add(out, t->post[i], SX_ANYWHERE_RANK);
 				found++;
 			}
 		}
 	} else if (best.n > 1) {
 		/* Several words: their slots in order, through a bitmap. */
-		size_t nbits = ((size_t)t->nbase + 63) / 64;
-
 		bits = xcalloc(nbits, sizeof *bits);
 		for (size_t k = 0; k < best.n; k++) {
 			for (uint32_t i = t->post_at[best.v[k]]; i < t->post_at[best.v[k] + 1]; i++)
@@ -1354,7 +1540,8 @@ static void sx_anywhere_branch(const struct sx_search *s, struct sx_cands *out)
 			while (m != 0 && found < SX_ANYWHERE) {
 				uint32_t slot = (uint32_t)(b * 64 + (size_t)__builtin_ctzll(m));
 				m &= m - 1;
-				if (sx_visible(s, &t->slots[slot]) && sx_has_all_words(s, &t->slots[slot])) {
+				if (SX_KEPT(slot) && sx_visible(s, &t->slots[slot]) &&
+				    sx_has_all_words(s, &t->slots[slot])) {
 					sx_cands_add(out, slot, SX_ANYWHERE_RANK);
 					found++;
 				}
@@ -1367,9 +1554,12 @@ static void sx_anywhere_branch(const struct sx_search *s, struct sx_cands *out)
 			found++;
 		}
 	}
+#undef SX_KEPT
 	free(bits);
+	free(keep);
 	free(words.v);
 	free(best.v);
+	free(second.v);
 }
 
 /* The order of asset.search: rank, similarity (best first), the
@@ -1400,6 +1590,7 @@ int search_index_search(const struct search_query *q, struct search_hit **hits, 
 {
 	struct sx_search s = { .q = q };
 	struct sx_cands c = { 0 };
+	struct u32s got = { 0 };
 	struct u64s qtri = { 0 };
 	size_t u;
 
@@ -1419,8 +1610,11 @@ int search_index_search(const struct search_query *q, struct search_hit **hits, 
 	s.long_enough = utf8_chars(s.longest) + like_specials(s.longest) >= 3;
 
 	if (s.upper != NULL)
-		sx_prefix_branch(&s, s.t->by_code, sx_cmp_code, false, s.upper, &c);
-	sx_prefix_branch(&s, s.t->by_name, sx_cmp_name, true, s.folded, &c);
+		sx_prefix_branch(&s, s.t->by_code, s.t->site_by_code, sx_cmp_code, false, s.upper,
+		    &got, &c);
+	sx_prefix_branch(&s, s.t->by_name, s.t->site_by_name, sx_cmp_name, true, s.folded, &got,
+	    &c);
+	free(got.v);
 	if (s.long_enough)
 		sx_anywhere_branch(&s, &c);
 

@@ -44,13 +44,18 @@ enum { ASSET_ACTIONS(ACTION_ENUM) };
 static const struct action asset_actions[] = { ASSET_ACTIONS(ACTION_ROW) };
 
 enum { TAG_GET = 1, TAG_TYPE, TAG_CHILDREN, TAG_HISTORY, TAG_CONDITION, TAG_MOVE,
-    TAG_DISPOSE, TAG_DOC_ADD, TAG_DOC_DEL };
+    TAG_DISPOSE, TAG_DOC_ADD, TAG_DOC_DEL, TAG_PROBE };
 enum { DLG_CONDITION = 1, DLG_MOVE_PICK, DLG_MOVE, DLG_DISPOSE, DLG_DISPOSE_ALL,
     DLG_DOC_ADD, DLG_DOC_DEL };
 enum { TIMER_RELOAD = 1 };
 /* Events come in bursts (a disposal with its children): one reload for
  * the burst. */
 #define EVENT_DELAY_MS 150
+/* Asset events name one asset, not its parent: an asset created or
+ * moved somewhere is looked up to learn whether it landed here. Past
+ * this many lookups in flight (a bulk change), the children are simply
+ * fetched again. */
+#define PROBES_MAX 8
 
 static const char *const tab_names[TAB_COUNT] = {
 	N_("Info"), N_("Attributes"), N_("Children"), N_("History"), N_("Documents"),
@@ -89,6 +94,8 @@ struct asset_screen {
 	int64_t move_to;	/* the parent chosen (0: none) */
 	char *dispose_note;
 	bool reload_self;	/* an event named this asset: fetch it too */
+	bool reload_children;	/* an event concerned one of its children */
+	int nprobes;		/* asset.get in flight for events elsewhere */
 	char *request_key;	/* of the change being sent */
 	int64_t doc_id;
 	bool reload_on_show;
@@ -405,6 +412,30 @@ asset_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
 	}
 }
 
+/* Is id one of the children listed (in the pages loaded)? */
+static bool
+asset_lists_child(const struct asset_screen *as, int64_t id)
+{
+	const struct table *t = &as->children;
+	size_t p, r;
+
+	for (p = 0; p < t->npages; p++) {
+		for (r = 0; r < t->pages[p].n; r++) {
+			if (t->pages[p].rows[r]->id == id)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Does an asset under parent_id change what the Children tab shows (a
+ * child, or a child's "has children")? */
+static bool
+asset_parent_shown(const struct asset_screen *as, int64_t parent_id)
+{
+	return parent_id == as->id || (parent_id != 0 && asset_lists_child(as, parent_id));
+}
+
 static void
 asset_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
@@ -420,6 +451,14 @@ asset_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 			text = NULL;
 		} else
 			asset_set(as, result);
+		break;
+	case TAG_PROBE:
+		/* not_found: created or moved where the user does not see. */
+		as->nprobes--;
+		if (error == NULL && asset_parent_shown(as, rv_path_int(result, "parent_id", 0))) {
+			as->reload_children = true;
+			app_timer(s, TIMER_RELOAD, EVENT_DELAY_MS);
+		}
 		break;
 	case TAG_TYPE:
 		if (error == NULL) {
@@ -475,19 +514,33 @@ asset_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 	asset_pump(as);
 }
 
+/* Only events about this asset or its children reload anything: the
+ * city's other changes pass by. */
 static void
 asset_on_event(struct screen *s, const struct rv *ev)
 {
 	struct asset_screen *as = (struct asset_screen *)s;
-	const char *topic = rv_path_str(ev, "topic", "");
+	const char *topic = rv_path_str(ev, "topic", ""), *op = rv_path_str(ev, "op", "");
 	int64_t id = rv_path_int(ev, "id", 0);
+	struct rv *params;
 
-	if (strcmp(topic, "resync") != 0 && strcmp(topic, "asset") != 0)
-		return;
-	/* This asset, or maybe one of its children (an event names one
-	 * asset only: a child's moving in or out shows in the list). */
-	if (id == as->id || strcmp(topic, "resync") == 0)
+	if (strcmp(topic, "resync") == 0 || (strcmp(topic, "asset") == 0 && id == as->id))
 		as->reload_self = true;
+	else if (strcmp(topic, "asset") != 0)
+		return;
+	else if (asset_lists_child(as, id))
+		as->reload_children = true;
+	else if (strcmp(op, "create") != 0 && strcmp(op, "move") != 0)
+		return;
+	else if (as->nprobes >= PROBES_MAX)
+		as->reload_children = true;
+	else {
+		params = rv_map();
+		rv_set_int(params, "id", id);
+		app_call(s, TAG_PROBE, "asset.get", params);
+		as->nprobes++;
+		return;
+	}
 	app_timer(s, TIMER_RELOAD, EVENT_DELAY_MS);
 }
 
@@ -500,11 +553,11 @@ asset_on_timer(struct screen *s, int tag)
 		return;
 	if (as->reload_self)
 		asset_reload(as);
-	else {
+	else if (as->reload_children) {
 		table_reload(&as->children);
 		asset_pump(as);
 	}
-	as->reload_self = false;
+	as->reload_self = as->reload_children = false;
 }
 
 static void

@@ -183,6 +183,27 @@ aform_type_changed(struct aform_screen *fs)
 	aform_build(fs);
 }
 
+/* An edit that empties a field the asset had clears it: the server takes
+ * "" for a date, an amount or a location, and site 0 for no site. An
+ * untouched empty field sends nothing, so it changes nothing. */
+static void
+aform_clear_emptied(struct aform_screen *fs, struct rv *params)
+{
+	static const char *const clearable[] = {
+		"commissioned", "replacement_value", "lat", "lon", NULL,
+	};
+	const struct rv *had;
+	size_t i;
+
+	for (i = 0; clearable[i] != NULL; i++) {
+		had = rv_get(fs->asset, clearable[i]);
+		if (rv_get(params, clearable[i]) == NULL && had != NULL && had->type != RV_NIL)
+			rv_set_str(params, clearable[i], "");
+	}
+	if (rv_get(params, "site_id") == NULL && rv_path_int(fs->asset, "site_id", 0) != 0)
+		rv_set_int(params, "site_id", 0);
+}
+
 static void
 aform_save(struct aform_screen *fs)
 {
@@ -214,6 +235,8 @@ aform_save(struct aform_screen *fs)
 		rv_set(params, key, rv_copy(v));
 	}
 	rv_free(all);
+	if (fs->asset != NULL)
+		aform_clear_emptied(fs, params);
 	if (type != NULL && (rv_len(rv_get(type, "attributes")) > 0 || fs->asset != NULL)) {
 		json = asset_attrs_json(fs->form, type);
 		rv_set_str(params, "attributes", json);

@@ -1057,6 +1057,69 @@ test_services_and_sites(void **state)
 	rv_free(r);
 }
 
+/* ---- clearing what an edit empties ---- */
+
+static bool
+is_nil(const struct rv *r, const char *key)
+{
+	const struct rv *v = rv_get(r, key);
+
+	return v == NULL || v->type == RV_NIL;
+}
+
+static void
+test_update_clears_fields(void **state)
+{
+	struct rv *r, *e;
+	int64_t id;
+
+	(void)state;
+	id = id_of(call_okf(fx.admin, "asset.create", "{name: \"Tilleul à effacer\", "
+	    "type_id: %lld, service_id: %lld, site_id: %lld, lat: \"46.31\", lon: \"3.42\", "
+	    "commissioned: \"2019-03-01\", replacement_value: \"850.00\", attributes: %s}",
+	    (long long)fx.t_tree, (long long)fx.ev, (long long)fx.site_a,
+	    quoted("{\"species\": \"Tilia cordata\"}")));
+	/* Leaving a field out keeps it. */
+	r = call_okf(fx.admin, "asset.update", "{id: %lld, version: 1, name: \"Tilleul\"}",
+	    (long long)id);
+	assert_string_equal(rv_path_str(r, "commissioned", ""), "2019-03-01");
+	assert_string_equal(rv_path_str(r, "replacement_value", ""), "850.00");
+	assert_int_equal(rv_path_int(r, "site_id", 0), fx.site_a);
+	rv_free(r);
+	/* Half a location is no location: refused, nothing changed. */
+	e = call_errf(fx.admin, "invalid", "asset.update", "{id: %lld, version: 2, lat: \"\"}",
+	    (long long)id);
+	assert_err_field(e, "lon");
+	rv_free(e);
+	/* Empty strings clear the date, the amount and the location; site 0
+	 * takes it out of its site. */
+	r = call_okf(fx.admin, "asset.update", "{id: %lld, version: 2, commissioned: \"\", "
+	    "replacement_value: \"\", lat: \"\", lon: \"\", site_id: 0}", (long long)id);
+	assert_true(is_nil(r, "commissioned"));
+	assert_true(is_nil(r, "replacement_value"));
+	assert_true(is_nil(r, "lat"));
+	assert_true(is_nil(r, "lon"));
+	assert_true(is_nil(r, "site_id"));
+	assert_int_equal(rv_path_int(r, "version", 0), 3);
+	rv_free(r);
+	/* As stored, not just as answered; and the referent of that site no
+	 * longer sees it. */
+	r = call_okf(fx.viewer, "asset.get", "{id: %lld}", (long long)id);
+	assert_true(is_nil(r, "commissioned"));
+	assert_true(is_nil(r, "replacement_value"));
+	assert_true(is_nil(r, "site_id"));
+	rv_free(r);
+	rv_free(call_errf(fx.referent, "not_found", "asset.get", "{id: %lld}", (long long)id));
+	/* Nil means "not given": it clears nothing. */
+	r = call_okf(fx.admin, "asset.update", "{id: %lld, version: 3, commissioned: \"2020-01-02\"}",
+	    (long long)id);
+	rv_free(r);
+	r = call_okf(fx.admin, "asset.update", "{id: %lld, version: 4, commissioned: null}",
+	    (long long)id);
+	assert_string_equal(rv_path_str(r, "commissioned", ""), "2020-01-02");
+	rv_free(r);
+}
+
 int
 main(void)
 {
@@ -1071,6 +1134,7 @@ main(void)
 		cmocka_unit_test(test_keyset_paging),
 		cmocka_unit_test(test_versions_audit_events),
 		cmocka_unit_test(test_services_and_sites),
+		cmocka_unit_test(test_update_clears_fields),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

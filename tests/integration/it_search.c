@@ -26,7 +26,8 @@ static struct {
 	struct h_server *indexed, *plain;
 	struct event_base *base;
 	struct regie_client *admin_i, *admin_p, *viewer_i, *viewer_p, *ref_i, *ref_p;
-	int64_t ev, site_a, site_b, t_tree;
+	struct regie_client *ref2_i, *ref2_p;  /* covers two sites: the index merges them */
+	int64_t ev, site_a, site_b, site_c, t_tree;
 } fx;
 
 #define call_okf(c, method, ...) call_f(__FILE__, __LINE__, (c), (method), __VA_ARGS__)
@@ -165,6 +166,8 @@ setup(void **state)
 	    "name: \"Parc des Tilleuls\"}"));
 	fx.site_b = id_of(h_call_ok(fx.admin_i, "site.create", "{code: \"PARC-B\", "
 	    "name: \"Square Hugo\"}"));
+	fx.site_c = id_of(h_call_ok(fx.admin_i, "site.create", "{code: \"PARC-C\", "
+	    "name: \"Jardin des Plantes\"}"));
 	types = h_call_ok(fx.admin_i, "asset_type.list", "{}");
 	for (size_t i = 0; i < rv_len(rv_get(types, "items")); i++) {
 		const struct rv *t = rv_get(types, "items")->a.items[i];
@@ -177,6 +180,9 @@ setup(void **state)
 	    "roles: [\"viewer\"], password: \"viewer-secret\"}"));
 	rv_free(call_okf(fx.admin_i, "user.create", "{login: \"ref\", name: \"Régine\", "
 	    "roles: [\"referent\"], sites: [%lld], password: \"ref-secret\"}", (long long)fx.site_a));
+	rv_free(call_okf(fx.admin_i, "user.create", "{login: \"ref2\", name: \"Rémi\", "
+	    "roles: [\"referent\"], sites: [%lld, %lld], password: \"ref2-secret\"}",
+	    (long long)fx.site_c, (long long)fx.site_a));
 
 	/* Names that make every rank appear, accents and hyphens among
 	 * them, and twins that only similarity and code tell apart. */
@@ -190,11 +196,16 @@ setup(void **state)
 	make_tree(fx.admin_i, "Platane n° 12", "quai des Platanes", fx.site_a);
 	make_tree(fx.admin_i, "Platane n° 120", "quai des Platanes", fx.site_a);
 	make_tree(fx.admin_i, "Platane ½ tige", "quai des Platanes", fx.site_a);
+	make_tree(fx.admin_i, "Tilleul de Hollande", "allée du Jardin", fx.site_c);
+	make_tree(fx.admin_i, "Platane commun", "allée du Jardin", fx.site_c);
+	make_tree(fx.admin_i, "Tilleul argenté", "4 allée du Jardin", fx.site_c);
 
 	fx.viewer_i = login_at(fx.indexed, "viewer", "viewer-secret");
 	fx.viewer_p = login_at(fx.plain, "viewer", "viewer-secret");
 	fx.ref_i = login_at(fx.indexed, "ref", "ref-secret");
 	fx.ref_p = login_at(fx.plain, "ref", "ref-secret");
+	fx.ref2_i = login_at(fx.indexed, "ref2", "ref2-secret");
+	fx.ref2_p = login_at(fx.plain, "ref2", "ref2-secret");
 	/* From here on, `indexed` answers from its index. */
 	assert_true(h_server_wait_log(fx.indexed, "search index: ready", READY_MS));
 	assert_true(h_server_log_contains(fx.plain, "search index: off"));
@@ -211,6 +222,8 @@ teardown(void **state)
 	regie_client_free(fx.viewer_p);
 	regie_client_free(fx.ref_i);
 	regie_client_free(fx.ref_p);
+	regie_client_free(fx.ref2_i);
+	regie_client_free(fx.ref2_p);
 	event_base_free(fx.base);
 	h_server_free(fx.indexed);
 	h_server_free(fx.plain);
@@ -233,8 +246,9 @@ test_same_answers_as_sql(void **state)
 		"%", "_", "\\\\", "zzz", "e", "ab cd ef",
 	};
 	struct regie_client *pairs[][2] = {
-		{ fx.viewer_i, fx.viewer_p }, { fx.ref_i, fx.ref_p },
+		{ fx.viewer_i, fx.viewer_p }, { fx.ref_i, fx.ref_p }, { fx.ref2_i, fx.ref2_p },
 	};
+	static const char *const who[] = { "viewer", "referent", "referent of two sites" };
 
 	(void)state;
 	for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
@@ -244,7 +258,7 @@ test_same_answers_as_sql(void **state)
 
 			if (strcmp(a, b) != 0)
 				fail_msg("\"%s\" as %s: index [%s], SQL [%s]", queries[i],
-				    p == 0 ? "viewer" : "referent", a, b);
+				    who[p], a, b);
 			free(a);
 			free(b);
 		}

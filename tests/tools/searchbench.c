@@ -8,7 +8,8 @@
  * asset.search queries. With -m it repeats one call (the first page of a
  * list, say). Each connection logs in, then keeps one call in flight, as
  * a user waits for an answer before the next key; CALLS in all. Prints
- * the count, the errors, the throughput and p50/p90/p99/max in ms.
+ * the count, the errors, the throughput and p50/p90/p99/max in ms; with
+ * -f, then the slowest queries, which make the p99.
  * Not a test: benchmarks never run in make check. */
 #include <event2/event.h>
 #include <stdio.h>
@@ -30,13 +31,17 @@ struct bench {
 	const char *params_json;
 	long total, sent, done, errors;
 	double *latency_ms;
+	const char **asked;          /* -f: the query of each answer */
 	int limit;
 };
+
+#define SLOWEST 5
 
 struct slot {
 	struct bench *b;
 	struct regie_client *c;
 	struct timespec started;
+	const char *query;           /* -f: in flight */
 };
 
 static double now_ms(void)
@@ -57,6 +62,8 @@ static void reply_cb(struct regie_client *c, const struct rv *error, const struc
 	struct timespec end;
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
+	if (b->asked != NULL)
+		b->asked[b->done] = s->query;
 	b->latency_ms[b->done++] = (end.tv_sec - s->started.tv_sec) * 1e3 +
 	    (end.tv_nsec - s->started.tv_nsec) / 1e6;
 	if (error != NULL) {
@@ -83,7 +90,8 @@ static void send_next(struct slot *s)
 	b->sent++;
 	if (b->queries != NULL) {
 		params = rv_map();
-		rv_set_str(params, "query", b->queries[b->next_query++ % b->nqueries]);
+		s->query = b->queries[b->next_query++ % b->nqueries];
+		rv_set_str(params, "query", s->query);
 		rv_set_int(params, "limit", b->limit);
 	} else {
 		params = b->params_json ? rv_from_json(b->params_json, err, sizeof err) : NULL;
@@ -152,6 +160,29 @@ static double pct(const double *v, long n, double p)
 	return v[i < 0 ? 0 : i >= n ? n - 1 : i];
 }
 
+/* The slowest answers and their queries, before the latencies are sorted. */
+static void print_slowest(const struct bench *b)
+{
+	long top[SLOWEST];
+	int ntop = 0;
+
+	for (long i = 0; i < b->done; i++) {
+		int at = ntop < SLOWEST ? ntop++ : SLOWEST;
+
+		if (at == SLOWEST && b->latency_ms[i] <= b->latency_ms[top[SLOWEST - 1]])
+			continue;
+		if (at == SLOWEST)
+			at = SLOWEST - 1;
+		while (at > 0 && b->latency_ms[top[at - 1]] < b->latency_ms[i]) {
+			top[at] = top[at - 1];
+			at--;
+		}
+		top[at] = i;
+	}
+	for (int i = 0; i < ntop; i++)
+		fprintf(stderr, "slow: %.2f ms \"%s\"\n", b->latency_ms[top[i]], b->asked[top[i]]);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: searchbench -s ADDR -u LOGIN -p PASSWORD [-c CONNECTIONS] "
@@ -187,6 +218,8 @@ int main(int argc, char **argv)
 	if (names != NULL)
 		load_queries(&b, names);
 	b.latency_ms = xcalloc((size_t)b.total, sizeof *b.latency_ms);
+	if (names != NULL)
+		b.asked = xcalloc((size_t)b.total, sizeof *b.asked);
 	b.base = event_base_new();
 	for (int i = 0; i < nconns; i++) {
 		struct rv *p = rv_map(), *result = NULL, *error = NULL;
@@ -211,6 +244,8 @@ int main(int argc, char **argv)
 		send_next(&slots[i]);
 	event_base_dispatch(b.base);
 	elapsed = now_ms() - t0;
+	if (b.asked != NULL)
+		print_slowest(&b);
 	qsort(b.latency_ms, (size_t)b.done, sizeof *b.latency_ms, cmp_double);
 	printf("%s: %ld calls on %d connections, %ld errors, %.0f calls/s; "
 	    "ms p50 %.2f p90 %.2f p99 %.2f max %.2f\n", names ? "asset.search (typing)" : b.method,
@@ -224,5 +259,6 @@ int main(int argc, char **argv)
 		free(b.queries[i]);
 	free(b.queries);
 	free(b.latency_ms);
+	free(b.asked);
 	return b.errors > 0 ? 1 : 0;
 }

@@ -98,6 +98,26 @@ rcall asset.set_condition "{id: $maple, score: 5, note: \"Élagage fait\"}" >/de
     fail "rcall asset.set_condition"
 wait_for_text "Élagage fait" 10
 
+# Emptied in the edit form, cleared for good: the date and the amount.
+version=$(rcall asset.get "{id: $maple}" | sed -n 's/.*"version": \([0-9]*\).*/\1/p')
+rcall asset.update "{id: $maple, version: $version, commissioned: \"2015-04-01\",
+    replacement_value: \"1200.00\"}" >/dev/null || fail "rcall asset.update"
+keys main 1
+wait_until 10 "the date and amount shown" eval \
+    'screen | grep -qE "Commissioned +[0-9]" && screen | grep -qE "Replacement +[0-9]"'
+keys main e
+wait_for_text "Replacement value" 5
+for i in 1 2 3 4 5 6 7; do
+	keys main Tab
+done
+keys main C-u Tab C-u F2
+wait_gone "Replacement value" 10
+wait_until 10 "the date and amount cleared" eval \
+    '! screen | grep -qE "Commissioned +[0-9]|Replacement +[0-9]"'
+[ -z "$(rcall asset.get "{id: $maple}" | grep -E '"commissioned": "|"replacement_value": "')" ] ||
+    fail "the date or the amount was not cleared on the server"
+keys main 4
+
 # Move: the new parent is found by searching, then confirmed.
 keys main m
 wait_for_text "Search:" 5
@@ -115,6 +135,12 @@ keys main p
 wait_for_text "Cond." 5
 wait_for_text "Érable sycomore du kiosque" 5
 expect_not "Tilleul"
+# A child made elsewhere shows without a key press: its event names the
+# new asset only, so the page looks up where it landed.
+call_id asset.create "{name: \"Cerisier du Japon\", type_id: $t_tree, parent_id: $square,
+    attributes: \"{\\\"species\\\": \\\"Prunus serrulata\\\"}\"}" >/dev/null ||
+    fail "rcall asset.create"
+wait_for_text "Cerisier du Japon" 10
 keys main 1
 wait_until 5 "the square's page" eval 'screen | grep -q "Name *Square Émile-Zola"'
 keys main Escape
