@@ -186,12 +186,12 @@ fuzz-build:
 	    CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' $(FUZZ_NAMES:%=build-fuzz/fuzz/%)
 
 fuzz: fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh build-fuzz/fuzz $(FUZZ_NAMES)
+	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_ARGS='$(FUZZ_ARGS)' sh tests/fuzz/run.sh build-fuzz/fuzz $(FUZZ_NAMES)
 
 # The seeds in git are made from the dispatch table: run again when
 # methods change.
 fuzz-corpus: $(B)/tests/fuzz-mkcorpus
-	rm -f tests/fuzz/corpus/wire/* tests/fuzz/corpus/params/* tests/fuzz/corpus/dispatch/*
+	rm -f tests/fuzz/corpus/*/*
 	$(B)/tests/fuzz-mkcorpus tests/fuzz/corpus
 $(B)/tests/fuzz-mkcorpus: $(B)/tests/fuzz/mkcorpus.o $(SRV_CORE) $(BIN)/libregie.a
 	$(Q)$(call say,LINK,$@)$(CC) $(ALL_LDFLAGS) -o $@ $< $(SRV_CORE) $(BIN)/libregie.a \

@@ -381,7 +381,9 @@ wire_convert(struct wire_decoder *d, const msgpack_object *o, unsigned depth)
 			}
 			p = &v->m.items[v->m.n++];
 			p->key = xmalloc((size_t)kv->key.via.str.size + 1);
-			memcpy(p->key, kv->key.via.str.ptr, kv->key.via.str.size);
+			/* msgpack-c gives an empty string a NULL pointer. */
+			if (kv->key.via.str.size != 0)
+				memcpy(p->key, kv->key.via.str.ptr, kv->key.via.str.size);
 			p->key[kv->key.via.str.size] = '\0';
 			p->klen = kv->key.via.str.size;
 			p->val = item;

@@ -284,6 +284,11 @@ int params_check(struct call *c, const struct method *m, const struct rv *params
 		const struct rv_pair *pair = &params->m.items[k];
 		int i;
 
+		/* Names are compared as C strings below: "ids\0x" would pass
+		 * for a second "ids" (whose list would then leak). */
+		if (memchr(pair->key, '\0', pair->klen) != NULL)
+			return call_fail(c, RERR_INVALID, NULL, "%s takes no parameter named with a NUL byte",
+			    m->name);
 		if (strcmp(pair->key, "request_key") == 0 && (m->flags & M_MUTATES)) {
 			const struct rv *v = pair->val;
 			if (v->type != RV_STR || v->s.len == 0 || v->s.len > REQUEST_KEY_MAX ||

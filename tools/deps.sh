@@ -4,7 +4,12 @@
 # command -v), not for Debian packages, so that other setups pass too.
 # When something is missing, root with apt-get installs it; anyone else is
 # told the one command to run.
+#
+# `deps.sh fuzz` (make fuzz) checks instead for clang and its libFuzzer
+# runtime, which only the fuzz targets need.
 set -eu
+
+mode=${1:-build}
 
 missing=""
 packages=""
@@ -50,7 +55,32 @@ have_cc() {
 	return $rc
 }
 
+# clang that links a libFuzzer target with ASan and UBSan (Debian ships
+# the runtime apart from clang, in libclang-rt-dev).
+have_libfuzzer() {
+	have_cmd "${FUZZ_CC:-clang}" || return 1
+	dir=$(mktemp -d)
+	rc=0
+	printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return d == NULL && n > 0; }\n' \
+	    > "$dir/f.c"
+	"${FUZZ_CC:-clang}" -fsanitize=fuzzer,address,undefined -o "$dir/f" "$dir/f.c" \
+	    >/dev/null 2>&1 || rc=1
+	rm -rf "$dir"
+	return $rc
+}
+
+check_fuzz() {
+	missing=""
+	packages=""
+	have_cmd "${FUZZ_CC:-clang}" || need clang clang
+	have_libfuzzer || need libFuzzer libclang-rt-dev
+}
+
 check() {
+	if [ "$mode" = fuzz ]; then
+		check_fuzz
+		return
+	fi
 	missing=""
 	packages=""
 	have_cmd pkg-config || need pkg-config pkg-config
