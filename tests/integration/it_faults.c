@@ -88,11 +88,13 @@ assert_log_clean(const struct h_server *s)
 	}
 }
 
-/* ---- a fleet of clients creating users with request keys ----
+/* ---- a fleet of clients writing with request keys ----
  *
- * Each worker creates users one after another, each call with a
- * request_key of its own. On `unavailable` it retries the same call with
- * the same key after a short pause; any other error is a failure. */
+ * Each worker writes one call after another, each with a request_key of
+ * its own: even workers create users, odd ones report hours on a work
+ * order, as agents' terminals do from the field. On `unavailable` a
+ * worker retries the same call with the same key after a short pause;
+ * any other error is a failure. */
 
 #define FLEET_MAX 20
 #define RETRY_MS 50
@@ -109,8 +111,8 @@ struct worker {
 };
 
 struct ack {
-	char login[32];
-	int64_t id;
+	char login[32];        /* the user created, or the note of the hours reported */
+	int64_t id;            /* the user's id; 0 for hours */
 };
 
 struct fleet {
@@ -124,7 +126,38 @@ struct fleet {
 	char first_failure[512];
 	struct ack *acks;
 	size_t nacks, cap;
+	size_t nhours;         /* of the acks, hours reported */
+	int64_t work_order, agent;
+	char today[16];        /* the database's */
 };
+
+/* Odd workers report on this: a work order in progress, an agent with a
+ * rate since last year. */
+static void
+fleet_prepare_work(struct fleet *f, const char *conninfo)
+{
+	PGconn *pg = h_pg(conninfo);
+	char *v;
+
+	h_pg_exec(pg, "INSERT INTO services (code, name) VALUES ('FLEET-BAT', 'Bâtiments')");
+	h_pg_exec(pg, "INSERT INTO agents (code, name, service_id, trade) SELECT 'FLEET-A1', "
+	    "'Agent Flotte', id, 'plumber' FROM services WHERE code = 'FLEET-BAT'");
+	h_pg_exec(pg, "INSERT INTO agent_rates (agent_id, effective, rate) SELECT id, "
+	    "current_date - 365, 31.40 FROM agents WHERE code = 'FLEET-A1'");
+	h_pg_exec(pg, "INSERT INTO work_orders (number, status, service_id, title) SELECT "
+	    "regie_next_number('OT'), 'in_progress', id, 'Fuite chaufferie' FROM services "
+	    "WHERE code = 'FLEET-BAT'");
+	v = h_pg_value(pg, "SELECT id FROM work_orders WHERE title = 'Fuite chaufferie'");
+	f->work_order = strtoll(v, NULL, 10);
+	free(v);
+	v = h_pg_value(pg, "SELECT id FROM agents WHERE code = 'FLEET-A1'");
+	f->agent = strtoll(v, NULL, 10);
+	free(v);
+	v = h_pg_value(pg, "SELECT current_date::text");
+	xsnprintf(f->today, sizeof f->today, "%s", v);
+	free(v);
+	PQfinish(pg);
+}
 
 static void worker_send(struct worker *w);
 
@@ -151,13 +184,15 @@ worker_reply(struct regie_client *c, const struct rv *error, const struct rv *re
 		return;
 	}
 	w->busy = false;
-	if (error != NULL || strcmp(rv_path_str(result, "login", ""), login) != 0 ||
-	    rv_path_int(result, "id", 0) <= 0) {
+	if (error != NULL || (w->index % 2 == 0 ?
+	    strcmp(rv_path_str(result, "login", ""), login) != 0 || rv_path_int(result, "id", 0) <= 0 :
+	    rv_path_int(result, "id", 0) != f->work_order)) {
 		char *json = rv_to_json(error != NULL ? error : result);
 
 		if (f->failures++ == 0)
 			xsnprintf(f->first_failure, sizeof f->first_failure,
-			    "user.create %s answered %s", login, json);
+			    "%s %s answered %s", w->index % 2 == 0 ? "user.create" :
+			    "workorder.add_labour", login, json);
 		free(json);
 		return;
 	}
@@ -166,7 +201,9 @@ worker_reply(struct regie_client *c, const struct rv *error, const struct rv *re
 		f->acks = xreallocarray(f->acks, f->cap, sizeof *f->acks);
 	}
 	xsnprintf(f->acks[f->nacks].login, sizeof f->acks[f->nacks].login, "%s", login);
-	f->acks[f->nacks].id = rv_path_int(result, "id", 0);
+	f->acks[f->nacks].id = w->index % 2 == 0 ? rv_path_int(result, "id", 0) : 0;
+	if (w->index % 2 != 0)
+		f->nhours++;
 	f->nacks++;
 	w->next++;
 	if (!f->stopping)
@@ -182,6 +219,18 @@ worker_send(struct worker *w)
 
 	xsnprintf(login, sizeof login, "%s-%d-%d", f->prefix, w->index, w->next);
 	xsnprintf(key, sizeof key, "key-%s", login);
+	w->busy = true;
+	if (w->index % 2 != 0) {
+		rv_free(roles);
+		rv_set_int(p, "id", f->work_order);
+		rv_set_int(p, "agent_id", f->agent);
+		rv_set_str(p, "day", f->today);
+		rv_set_str(p, "hours", "0.25");
+		rv_set_str(p, "note", login);
+		rv_set_str(p, "request_key", key);
+		regie_call(w->c, "workorder.add_labour", p, worker_reply, w);
+		return;
+	}
 	rv_push(roles, rv_str("viewer"));
 	rv_set_str(p, "login", login);
 	rv_set_str(p, "name", "Fleet Worker");
@@ -194,13 +243,14 @@ worker_send(struct worker *w)
 
 /* n workers on addr; the first logs in, the others resume its session. */
 static void
-fleet_start(struct fleet *f, struct event_base *base, const char *addr, int n,
-    const char *prefix)
+fleet_start(struct fleet *f, struct event_base *base, const char *conninfo, const char *addr,
+    int n, const char *prefix)
 {
 	memset(f, 0, sizeof *f);
 	f->base = base;
 	f->prefix = prefix;
 	f->n = n;
+	fleet_prepare_work(f, conninfo);
 	for (int i = 0; i < n; i++) {
 		struct worker *w = &f->w[i];
 
@@ -292,22 +342,38 @@ fleet_free(struct fleet *f)
 	free(f->acks);
 }
 
-/* Every acknowledged create is in the database once, with the id it was
- * answered with; nothing else of the fleet's is there; each user has its
- * one audit row, and each key its one stored answer. */
+/* Every acknowledged write is in the database once: each user with the
+ * id it was answered with, each report's hours once on the work order;
+ * nothing else of the fleet's is there; each has its one audit row, and
+ * each key its one stored answer. */
 static void
 fleet_check_db(struct fleet *f, const char *conninfo)
 {
 	PGconn *pg = h_pg(conninfo);
+	size_t nusers = f->nacks - f->nhours;
 	char sql[512];
 
 	xsnprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE login LIKE '%s-%%'", f->prefix);
-	if (h_pg_count(pg, sql) != (long)f->nacks)
+	if (h_pg_count(pg, sql) != (long)nusers)
 		fail_msg("%ld users in the database, %zu creates acknowledged",
-		    h_pg_count(pg, sql), f->nacks);
+		    h_pg_count(pg, sql), nusers);
+	xsnprintf(sql, sizeof sql, "SELECT 1 FROM work_order_labour WHERE note LIKE '%s-%%'",
+	    f->prefix);
+	if (h_pg_count(pg, sql) != (long)f->nhours)
+		fail_msg("%ld labour lines in the database, %zu reports acknowledged",
+		    h_pg_count(pg, sql), f->nhours);
 	for (size_t i = 0; i < f->nacks; i++) {
 		char *id;
 
+		if (f->acks[i].id == 0) {
+			xsnprintf(sql, sizeof sql, "SELECT 1 FROM work_order_labour WHERE note = '%s' "
+			    "AND work_order_id = %lld AND hours = 0.25", f->acks[i].login,
+			    (long long)f->work_order);
+			if (h_pg_count(pg, sql) != 1)
+				fail_msg("the hours reported as %s are there %ld times",
+				    f->acks[i].login, h_pg_count(pg, sql));
+			continue;
+		}
 		xsnprintf(sql, sizeof sql, "SELECT id FROM users WHERE login = '%s'",
 		    f->acks[i].login);
 		assert_int_equal(h_pg_count(pg, sql), 1);
@@ -320,13 +386,17 @@ fleet_check_db(struct fleet *f, const char *conninfo)
 	xsnprintf(sql, sizeof sql, "SELECT u.id FROM users u JOIN audit_log a ON "
 	    "a.entity = 'user' AND a.entity_id = u.id AND a.method = 'user.create' "
 	    "WHERE u.login LIKE '%s-%%' GROUP BY u.id HAVING count(*) = 1", f->prefix);
-	if (h_pg_count(pg, sql) != (long)f->nacks)
+	if (h_pg_count(pg, sql) != (long)nusers)
 		fail_msg("%ld of %zu users have exactly one creation audit row",
-		    h_pg_count(pg, sql), f->nacks);
+		    h_pg_count(pg, sql), nusers);
 	xsnprintf(sql, sizeof sql, "SELECT 1 FROM audit_log WHERE method = 'user.create' "
 	    "AND after->>'login' LIKE '%s-%%'", f->prefix);
-	if (h_pg_count(pg, sql) != (long)f->nacks)
-		fail_msg("%ld creation audit rows for %zu users", h_pg_count(pg, sql), f->nacks);
+	if (h_pg_count(pg, sql) != (long)nusers)
+		fail_msg("%ld creation audit rows for %zu users", h_pg_count(pg, sql), nusers);
+	xsnprintf(sql, sizeof sql, "SELECT 1 FROM audit_log WHERE method = "
+	    "'workorder.add_labour' AND entity_id = %lld", (long long)f->work_order);
+	if (h_pg_count(pg, sql) != (long)f->nhours)
+		fail_msg("%ld audit rows for %zu reports", h_pg_count(pg, sql), f->nhours);
 	xsnprintf(sql, sizeof sql, "SELECT 1 FROM idempotency_keys WHERE key LIKE 'key-%s-%%'",
 	    f->prefix);
 	if (h_pg_count(pg, sql) != (long)f->nacks)
@@ -348,7 +418,7 @@ test_pg_backends_killed(void **state)
 	PGconn *pg;
 
 	env_start(&e, "it_faults_kill", NULL);
-	fleet_start(&f, base, h_server_addr(e.s), 20, "kill");
+	fleet_start(&f, base, e.db, h_server_addr(e.s), 20, "kill");
 	fleet_run_until(&f, 15, 0, 30000);
 
 	pg = h_pg(e.db);
@@ -437,7 +507,7 @@ test_pg_restarted(void **state)
 	size_t before;
 
 	env_start(&e, "it_faults_restart", NULL);
-	fleet_start(&f, base, h_server_addr(e.s), 20, "restart");
+	fleet_start(&f, base, e.db, h_server_addr(e.s), 20, "restart");
 	fleet_run_until(&f, 15, 0, 30000);
 	unavailable_before = f.unavailable;
 	fleet_run_until(&f, 0, pg_restart_start(e.db), 60000);
@@ -472,7 +542,7 @@ test_regied_killed(void **state)
 	size_t before;
 
 	env_start(&e, "it_faults_sigkill", NULL);
-	fleet_start(&f, base, h_server_addr(e.s), 10, "sigkill");
+	fleet_start(&f, base, e.db, h_server_addr(e.s), 10, "sigkill");
 	for (int round = 0; round < 2; round++) {
 		fleet_run_until(&f, f.nacks + 10, 0, 30000);
 		unavailable_before = f.unavailable;
