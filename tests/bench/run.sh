@@ -19,11 +19,14 @@
 #   -o DIR        where the table and the CSV go (default BUILD/bench)
 #
 # For each mix and client count, regiebench drives regied, then pgbench
-# runs tests/bench/pgbench/MIX.sql (the statements the handlers run, as
-# prepared statements in the same transactions, audit rows included)
-# directly against the same database, so both figures come from one
-# machine state. The dataset lives under /var/tmp/regie-bench-sSCALE as
-# root (its cluster runs as postgres), var/bench-sSCALE otherwise.
+# runs tests/bench/pgbench/MIX.sql, or the scripts of the directory
+# tests/bench/pgbench/MIX/ (the statements the handlers run, as prepared
+# statements in the same transactions, audit rows included) directly
+# against the same database, so both figures come from one machine
+# state. Errors through regied and failed or aborted pgbench runs are
+# reported, and make the exit status 1 once the table is written. The
+# dataset lives under /var/tmp/regie-bench-sSCALE as root (its cluster
+# runs as postgres), var/bench-sSCALE otherwise.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -39,7 +42,7 @@ subscribers=1000
 out=
 
 usage() {
-	sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -179,21 +182,45 @@ csv=$out/bench.csv
 table=$out/bench.txt
 echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio" > "$csv"
 
-# pgbench's per-transaction log: latency in microseconds, third field.
+# pgbench runs tests/bench/pgbench/MIX.sql, or every script of the
+# directory tests/bench/pgbench/MIX/ with equal weights (one a
+# transaction, chosen at random: the list mix's screens), binding the
+# variables of $work/pgbench.vars. A run with a failed transaction, or
+# that pgbench aborts, is reported and counted in $work/failures: its
+# figures do not compare. The per-transaction log has the latency in
+# microseconds as its third field.
 pgbench_run() { # mix clients -> "tps p50 p99"
-	script=$top/tests/bench/pgbench/$1.sql
-	[ -f "$script" ] || { echo "- - -"; return; }
+	pmix=$1
+	pclients=$2
+	set --
+	if [ -d "$top/tests/bench/pgbench/$pmix" ]; then
+		for f in "$top/tests/bench/pgbench/$pmix"/*.sql; do
+			if [ -f "$f" ]; then
+				set -- "$@" -f "$f"
+			fi
+		done
+	elif [ -f "$top/tests/bench/pgbench/$pmix.sql" ]; then
+		set -- -f "$top/tests/bench/pgbench/$pmix.sql"
+	fi
+	[ $# -gt 0 ] || { echo "- - -"; return; }
+	while IFS= read -r v; do
+		set -- "$@" -D "$v"
+	done < "$work/pgbench.vars"
 	rm -f "$work"/pgbench_log.*
-	jobs=$(( $2 < 2 ? $2 : 2 ))
-	(cd "$work" && pgbench -n -M prepared -c "$2" -j "$jobs" -T "$seconds" -l \
-	    -D nids="$nids" -D nprefixes="$nprefixes" -D category="${wf_category:-0}" \
-	    -D site="${wf_site:-0}" -D agent="${wf_agent:-0}" -D supervisor="${wf_supervisor_id:-0}" \
-	    -D agent_user="${wf_agent_user_id:-0}" -D referent="${wf_referent_id:-0}" \
-	    -f "$script" "$conninfo" > "$work/pgbench.out" 2>&1) || {
+	jobs=$(( pclients < 2 ? pclients : 2 ))
+	if ! (cd "$work" && pgbench -n -M prepared -c "$pclients" -j "$jobs" -T "$seconds" -l \
+	    -D nids="$nids" -D nprefixes="$nprefixes" "$@" "$conninfo" > "$work/pgbench.out" 2>&1); then
 		sed 's/^/bench: pgbench: /' "$work/pgbench.out" | tail -n 5 >&2
+		echo "$pmix at $pclients clients: pgbench failed" >> "$work/failures"
 		echo "- - -"
 		return
-	}
+	fi
+	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+	if [ "${failed:-?}" != 0 ]; then
+		grep -i error "$work/pgbench.out" | head -n 3 | sed 's/^/bench: pgbench: /' >&2
+		echo "$pmix at $pclients clients: ${failed:-an unknown number of} failed transactions" \
+		    "in pgbench" | tee -a "$work/failures" | sed 's/^/bench: /' >&2
+	fi
 	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -n 1 |
 	    awk '{ printf "%.1f", $1 }')
 	cat "$work"/pgbench_log.* | awk '{ print $3 / 1000 }' | sort -n > "$work/lat"
@@ -227,6 +254,62 @@ if [ -n "$wf_ids" ]; then
 	wf_referent_id=$(sql "SELECT id FROM users WHERE login = '$wf_referent'")
 fi
 
+# What the pgbench scripts bind where the handlers bind the caller's
+# scope or a constant, one NAME=VALUE a line (pgbench's \set holds no
+# strings). A caller's scope is what its regied session gives it:
+# NAME_reads_all (serverd/estate.c estate_reads_all), NAME_wo_all,
+# NAME_wo_agent, NAME_wo_referent (WO_SCOPE_ARGS, serverd/workorder.h),
+# NAME_admin (request.queue), its sites and services, and NAME, its id.
+caller_vars() { # name user_id
+	sql "SELECT '$1=' || u.id
+	    || E'\\n$1_reads_all=' || (u.roles && ARRAY['admin', 'supervisor', 'agent', 'storekeeper', 'viewer'])
+	    || E'\\n$1_wo_all=' || (u.roles && ARRAY['admin', 'supervisor', 'storekeeper', 'viewer'])
+	    || E'\\n$1_wo_agent=' || ('agent' = ANY (u.roles))
+	    || E'\\n$1_wo_referent=' || ('referent' = ANY (u.roles))
+	    || E'\\n$1_admin=' || ('admin' = ANY (u.roles))
+	    || E'\\n$1_sites=' || ARRAY(SELECT site_id FROM user_sites WHERE user_id = u.id ORDER BY 1)::text
+	    || E'\\n$1_services=' ||
+	    ARRAY(SELECT service_id FROM user_services WHERE user_id = u.id ORDER BY 1)::text
+	    FROM users u WHERE u.id = $2"
+}
+{
+	caller_vars admin "$(sql "SELECT id FROM users WHERE login = 'benchadmin'")"
+	echo open=open
+	if [ -n "$wf_ids" ]; then
+		caller_vars referent "$wf_referent_id"
+		caller_vars supervisor "$wf_supervisor_id"
+		caller_vars agent_user "$wf_agent_user_id"
+		echo "category=$wf_category"
+		echo "site=$wf_site"
+		echo "agent=$wf_agent"
+		echo "agent_ids={$wf_agent}"
+		echo "no_documents={}"
+		# The workflow's texts as regiebench.c sends them, and the
+		# timeline notes workorder_report.c makes of them, today.
+		echo "description=Fuite sous l'évier du local technique"
+		echo "hours=1.5"
+		echo "part=Joint fibre 20x27"
+		echo "quantity=2"
+		echo "unit=u"
+		echo "unit_cost=0.85"
+		echo "material_note=2 u Joint fibre 20x27"
+		echo "completion=Joint remplacé"
+		sql "SET TimeZone TO 'UTC'; SELECT 'today=' || current_date ||
+		    E'\\nlabour_note=1.5 h by ' || name || ' on ' || current_date
+		    FROM agents WHERE id = $wf_agent"
+		for w in normal status submitted approved in_progress done; do
+			echo "$w=$w"
+		done
+		for m in request.submit request.approve workorder.assign workorder.start \
+		    workorder.report workorder.finish; do
+			echo "m_${m#*.}=$m"
+			echo "op_${m#*.}=${m#*.}"
+		done
+		echo e_request=request
+		echo e_workorder=workorder
+	fi
+} | grep -v '^$' > "$work/pgbench.vars"
+
 for mix in $(echo "$mixes" | tr ',' ' '); do
 	for c in $(echo "$clients" | tr ',' ' '); do
 		case $mix in
@@ -246,7 +329,9 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 		errors=$(field "$line" errors)
 		set -- $(pgbench_run "$mix" "$c")
 		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$1,$2,$3,$(ratio "$r_tps" "$1"),$(ratio "$r_p99" "$3")" >> "$csv"
-		[ "${errors:-0}" = 0 ] || echo "bench: $mix at $c clients: $errors errors through regied" >&2
+		[ "${errors:-0}" = 0 ] ||
+		    echo "$mix at $c clients: $errors errors through regied" |
+		    tee -a "$work/failures" | sed 's/^/bench: /' >&2
 	done
 done
 
@@ -284,3 +369,8 @@ fi
 cat "$table"
 echo
 echo "bench: written $table and $csv"
+if [ -s "$work/failures" ]; then
+	echo "bench: these figures do not compare, the runs had errors:" >&2
+	sed 's/^/bench:   /' "$work/failures" >&2
+	exit 1
+fi
