@@ -92,9 +92,13 @@ static void worker_connect(struct worker *w)
 		return;
 	}
 	/* Times leave the server in UTC and ISO form, whatever the
-	 * database's defaults; db_row relies on it. */
+	 * database's defaults; db_row relies on it. Joins run in the order
+	 * the statements write them (the table the page comes from first,
+	 * then its lookups by key): planning every order of a list's eight
+	 * tables cost 20-60 ms a call, the page itself 2 ms. */
 	res = PQexec(w->db, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; "
-	    "SET IntervalStyle TO 'iso_8601'; SET application_name TO 'regied'");
+	    "SET IntervalStyle TO 'iso_8601'; SET application_name TO 'regied'; "
+	    "SET join_collapse_limit TO 1");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		log_warn("worker %d: session setup failed: %s", w->index, PQerrorMessage(w->db));
 		PQfinish(w->db);

@@ -235,11 +235,15 @@ static int workorder_asset_history(struct call *c)
 		    (long long)asset);
 	}
 	PQclear(res);
+	/* From the tree to its work orders by asset: read the other way,
+	 * newest work order first, a building's history meant every work
+	 * order of the city probed against the tree. */
 	res = db_q(c, "WITH RECURSIVE tree(id) AS (SELECT $6::bigint "
 	    "UNION SELECT ch.id FROM assets ch JOIN tree ON ch.parent_id = tree.id) "
-	    "SELECT " WO_COLUMNS " FROM " WO_FROM " WHERE " WO_SCOPE
-	    " AND w.asset_id IN (SELECT id FROM tree)"
-	    " AND ($7::bigint IS NULL OR w.id < $7) ORDER BY w.id DESC LIMIT $8",
+	    "SELECT " WO_COLUMNS " FROM tree JOIN work_orders w ON w.asset_id = tree.id "
+	    "JOIN work_order_costs k ON k.work_order_id = w.id "
+	    "LEFT JOIN assets a ON a.id = w.asset_id LEFT JOIN sites si ON si.id = w.site_id "
+	    "LEFT JOIN requests r ON r.id = w.request_id WHERE " WO_SCOPE " AND ($7::bigint IS NULL OR w.id < $7) ORDER BY w.id DESC LIMIT $8",
 	    WO_SCOPE_FMT "iIi", WO_SCOPE_ARGS(c), asset, after, limit + 1);
 	if (res == NULL)
 		return -1;

@@ -208,7 +208,8 @@ pgbench_run() { # mix clients -> "tps p50 p99"
 	done < "$work/pgbench.vars"
 	rm -f "$work"/pgbench_log.*
 	jobs=$(( pclients < 2 ? pclients : 2 ))
-	if ! (cd "$work" && pgbench -n -M prepared -c "$pclients" -j "$jobs" -T "$seconds" -l \
+	# The session settings regied's workers take (serverd/pool.c).
+	if ! (cd "$work" && PGOPTIONS="-c join_collapse_limit=1 -c TimeZone=UTC" pgbench -n -M prepared -c "$pclients" -j "$jobs" -T "$seconds" -l \
 	    -D nids="$nids" -D nprefixes="$nprefixes" "$@" "$conninfo" > "$work/pgbench.out" 2>&1); then
 		sed 's/^/bench: pgbench: /' "$work/pgbench.out" | tail -n 5 >&2
 		echo "$pmix at $pclients clients: pgbench failed" >> "$work/failures"

@@ -22,7 +22,7 @@ SELECT a.id, a.code, a.name, a.type_id, t.code AS type, t.name AS type_name,
  a.site_id, si.code AS site_code, si.name AS site_name,
  a.address, a.lat, a.lon, a.status, a.commissioned, a.replacement_value,
  a.condition, a.condition_on, a.attributes,
- EXISTS (SELECT 1 FROM assets ch WHERE ch.parent_id = a.id) AS has_children,
+ COALESCE((SELECT true FROM assets ch WHERE ch.parent_id = a.id LIMIT 1), false) AS has_children,
  a.disposed_on, a.disposed_note, a.created, a.updated, a.version
 FROM assets a JOIN asset_types t ON t.id = a.type_id JOIN services s ON s.id = a.service_id
  LEFT JOIN sites si ON si.id = a.site_id LEFT JOIN assets p ON p.id = a.parent_id
@@ -58,7 +58,8 @@ SELECT w.id, w.number, w.type, w.status, w.priority, w.title, w.description,
    'days_late', (CASE WHEN w.status = 'cancelled' OR w.target_date IS NULL THEN 0
      ELSE GREATEST(0, COALESCE(w.done_at::date, current_date) - w.target_date) END))::text AS delay,
  w.created, w.updated, w.version
-FROM work_orders w JOIN work_order_costs k ON k.work_order_id = w.id
+FROM tree JOIN work_orders w ON w.asset_id = tree.id
+ JOIN work_order_costs k ON k.work_order_id = w.id
  LEFT JOIN assets a ON a.id = w.asset_id LEFT JOIN sites si ON si.id = w.site_id
  LEFT JOIN requests r ON r.id = w.request_id
 WHERE (:admin_wo_all::boolean OR (:admin_wo_agent::boolean AND EXISTS (SELECT 1 FROM work_order_assignees sx
@@ -66,5 +67,4 @@ WHERE (:admin_wo_all::boolean OR (:admin_wo_agent::boolean AND EXISTS (SELECT 1 
    AND sa.user_id = :admin))
  OR (:admin_wo_referent::boolean AND r.id IS NOT NULL AND (r.site_id = ANY (:admin_sites::bigint[])
    OR r.requester_id = :admin OR r.created_by = :admin)))
- AND w.asset_id IN (SELECT id FROM tree)
  AND (:null_after::bigint IS NULL OR w.id < :null_after) ORDER BY w.id DESC LIMIT :page;

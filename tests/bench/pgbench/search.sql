@@ -27,7 +27,7 @@ SELECT a.id, a.code, a.name, a.type_id, t.code AS type, t.name AS type_name,
  a.site_id, si.code AS site_code, si.name AS site_name,
  a.address, a.lat, a.lon, a.status, a.commissioned, a.replacement_value,
  a.condition, a.condition_on, a.attributes,
- EXISTS (SELECT 1 FROM assets ch WHERE ch.parent_id = a.id) AS has_children,
+ COALESCE((SELECT true FROM assets ch WHERE ch.parent_id = a.id LIMIT 1), false) AS has_children,
  a.disposed_on, a.disposed_note, a.created, a.updated, a.version,
  CASE WHEN b.rank < 3 THEN b.rank
       WHEN ' ' || a.search LIKE '% ' || regie_fold(:q) || '%' THEN 3 ELSE 4 END AS rank

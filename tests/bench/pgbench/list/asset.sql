@@ -9,7 +9,7 @@ SELECT a.id, a.code, a.name, a.type_id, t.code AS type, t.name AS type_name,
  a.site_id, si.code AS site_code, si.name AS site_name,
  a.address, a.lat, a.lon, a.status, a.commissioned, a.replacement_value,
  a.condition, a.condition_on, a.attributes,
- EXISTS (SELECT 1 FROM assets ch WHERE ch.parent_id = a.id) AS has_children,
+ COALESCE((SELECT true FROM assets ch WHERE ch.parent_id = a.id LIMIT 1), false) AS has_children,
  a.disposed_on, a.disposed_note, a.created, a.updated, a.version
 FROM assets a JOIN asset_types t ON t.id = a.type_id JOIN services s ON s.id = a.service_id
  LEFT JOIN sites si ON si.id = a.site_id LEFT JOIN assets p ON p.id = a.parent_id
