@@ -1,8 +1,8 @@
 /* One work order: tabs for its information (with the real cost and the
  * delay), its labour, material and external-service lines, and its
- * timeline; the supervisor's keys to assign agents, close (after seeing
- * the real cost), cancel with a reason and reopen; a note for anyone
- * who works on it. */
+ * timeline; the supervisor's keys to assign agents, add a contractor's
+ * service line, close (after seeing the real cost), cancel with a
+ * reason and reopen; a note for anyone who works on it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +24,7 @@
 	X(WD_TAB4, '4', 0, "4", NULL, N_("Tab: external services"))	\
 	X(WD_TAB5, '5', 0, "5", NULL, N_("Tab: timeline"))		\
 	X(WD_ASSIGN, 'a', 0, "a", N_("Assign"), N_("Choose the agents who do it (supervisors)")) \
+	X(WD_SERVICE, 's', 0, "s", N_("Service"), N_("Add an external service line: contractor, what, amount (supervisors)")) \
 	X(WD_CLOSE, 'c', 0, "c", N_("Close"), N_("Close a done one, after seeing its real cost (supervisors)")) \
 	X(WD_CANCEL, 'x', 0, "x", N_("Cancel"), N_("Cancel it, with a reason (supervisors)")) \
 	X(WD_REOPEN, 'o', 0, "o", N_("Reopen"), N_("Send a done work order back to work, with a note (supervisors)")) \
@@ -38,11 +39,14 @@
 enum { WO_ACTIONS(ACTION_ENUM) };
 static const struct action wo_actions[] = { WO_ACTIONS(ACTION_ROW) };
 
-enum { TAG_GET = 1, TAG_GET_CLOSE, TAG_AGENTS, TAG_CHANGE, TAG_FAILURES };
-enum { DLG_ASSIGN = 1, DLG_CLOSE, DLG_CANCEL, DLG_REOPEN, DLG_COMMENT, DLG_REMOVE };
+enum { TAG_GET = 1, TAG_GET_CLOSE, TAG_AGENTS, TAG_CHANGE, TAG_FAILURES, TAG_CONTRACTORS,
+    TAG_SERVICE };
+enum { DLG_ASSIGN = 1, DLG_CLOSE, DLG_CANCEL, DLG_REOPEN, DLG_COMMENT, DLG_REMOVE,
+    DLG_SERVICE };
 enum { TIMER_RELOAD = 1 };
 #define EVENT_DELAY_MS 150
 #define AGENTS_LIMIT 500
+#define CONTRACTORS_LIMIT 500
 
 static const char *const tab_names[WO_TAB_COUNT] = {
 	N_("Info"), N_("Labour"), N_("Material"), N_("Services"), N_("Timeline"),
@@ -88,6 +92,8 @@ struct wo_screen {
 	enum wo_tab remove_tab;
 	struct rv *failures;	/* failure.list items, to name the codes */
 	bool failures_asked;
+	struct rv *contractors;	/* contractor.list items, for a service line */
+	struct rv *service_typed;	/* what the service dialog held, to ask again */
 };
 
 static void
@@ -323,6 +329,68 @@ wo_ask_note(struct wo_screen *ws, int tag, const char *name, const char *label,
 	free(t);
 }
 
+/* An external service line: the contractor, what they did, the amount.
+ * typed (or NULL) fills it as it was, error goes under its field. */
+static void
+wo_ask_service(struct wo_screen *ws, const struct rv *typed, const struct rv *error)
+{
+	const struct rv *items = ws->contractors, *it;
+	struct form *f = form_new();
+	struct form_field *fld;
+	const char *trade;
+	char *label;
+	size_t i;
+
+	fld = form_add(f, F_REF, "contractor_id", _("Contractor"));
+	fld->required = true;
+	for (i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
+		it = items->a.items[i];
+		trade = rv_path_str(it, "trade", "");
+		label = *trade != '\0' ? xasprintf("%s (%s)", rv_path_str(it, "name", ""), trade) :
+		    xstrdup(rv_path_str(it, "name", ""));
+		form_option_merge(fld, rv_path_int(it, "id", 0), label);
+		free(label);
+	}
+	fld = form_add(f, F_TEXT, "description", _("What they did"));
+	fld->required = true;
+	fld->maxlen = 200;
+	fld = form_add(f, F_MONEY, "amount", _("Amount"));
+	fld->required = true;
+	if (typed != NULL) {
+		if (rv_path_int(typed, "contractor_id", 0) != 0)
+			wo_form_set_id(f, "contractor_id", rv_path_int(typed, "contractor_id", 0));
+		form_set_text(f, "description", rv_path_str(typed, "description", ""));
+		form_set_text(f, "amount", rv_path_str(typed, "amount", ""));
+	}
+	if (error != NULL) {
+		label = app_error_text(error);
+		form_set_error(f, app_error_field(error), label);
+		free(label);
+	}
+	label = xasprintf(_("External service on %s"), rv_path_str(ws->wo, "number", ""));
+	dialog_form(&ws->base, DLG_SERVICE, label, f);
+	free(label);
+}
+
+/* What the dialog held, as typed (the amount too: "120,5" stays so). */
+static void
+wo_keep_service(struct wo_screen *ws, struct form *form)
+{
+	struct form_field *fld = form_get(form, "contractor_id");
+	char *text;
+
+	rv_free(ws->service_typed);
+	ws->service_typed = rv_map();
+	if (fld != NULL && fld->nids > 0)
+		rv_set_int(ws->service_typed, "contractor_id", fld->ids[0]);
+	text = form_text(form, "description");
+	rv_set_str(ws->service_typed, "description", text);
+	free(text);
+	text = form_text(form, "amount");
+	rv_set_str(ws->service_typed, "amount", text);
+	free(text);
+}
+
 static void
 wo_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
 {
@@ -356,6 +424,12 @@ wo_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
 		form_to_params(form, params);
 		app_call(s, TAG_CHANGE, "workorder.comment", params);
 		break;
+	case DLG_SERVICE:
+		wo_keep_service(ws, form);
+		params = wo_change_params(ws, false, N_("external service added"));
+		form_to_params(form, params);
+		app_call(s, TAG_SERVICE, "workorder.add_service", params);
+		break;
 	case DLG_REMOVE:
 		params = wo_change_params(ws, false, N_("line removed"));
 		rv_set_str(params, "kind", ws->remove_tab == WO_TAB_LABOUR ? "labour" :
@@ -371,7 +445,7 @@ wo_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
 	struct wo_screen *ws = (struct wo_screen *)s;
-	char *text = error != NULL ? app_error_text(error) : NULL;
+	char *text = error != NULL ? app_error_text(error) : NULL, total[64];
 
 	switch (tag) {
 	case TAG_GET:
@@ -398,6 +472,42 @@ wo_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 			app_message(MSG_ERROR, "%s", text);
 		else if (ws->wo != NULL)
 			wo_ask_assign(ws, result);
+		break;
+	case TAG_CONTRACTORS:
+		if (error != NULL)
+			app_message(MSG_ERROR, "%s", text);
+		else if (ws->wo != NULL) {
+			rv_free(ws->contractors);
+			ws->contractors = rv_copy(rv_get(result, "items"));
+			if (rv_len(ws->contractors) == 0)
+				app_message(MSG_ERROR, "%s", _("No active contractor to choose"));
+			else
+				wo_ask_service(ws, NULL, NULL);
+		}
+		break;
+	case TAG_SERVICE:
+		free(ws->request_key);
+		ws->request_key = NULL;
+		if (error != NULL) {
+			/* Refused on a field: the dialog again, as typed, the reason
+			 * under the field. */
+			if (app_error_field(error) != NULL && ws->wo != NULL &&
+			    rv_get(ws->service_typed, app_error_field(error)) != NULL)
+				wo_ask_service(ws, ws->service_typed, error);
+			else {
+				app_message(MSG_ERROR, "%s", text);
+				/* Closed meanwhile, say: show what it is now. */
+				if (strcmp(app_error_code(error), "conflict") == 0)
+					wo_fetch(ws, TAG_GET);
+			}
+			break;
+		}
+		/* The answer is the work order with its lines: the new real
+		 * cost at once, and in the message line. */
+		wo_set(ws, result);
+		app_message(MSG_OK, _("%s: external service added, real cost %s"),
+		    rv_path_str(result, "number", ""), asset_money_text(rv_path_str(result,
+		    "cost.total", "0"), total, sizeof total));
 		break;
 	case TAG_CHANGE:
 		free(ws->request_key);
@@ -453,6 +563,10 @@ wo_enabled(struct screen *s, int action)
 		return wo_can_supervise(ws) && wo_status_in(ws, done);
 	case WD_CANCEL:
 		return wo_can_supervise(ws) && wo_status_in(ws, cancellable);
+	case WD_SERVICE:
+		/* Closed or cancelled, the cost is frozen. */
+		return wo_can_supervise(ws) && strcmp(wo_status(ws), "closed") != 0 &&
+		    strcmp(wo_status(ws), "cancelled") != 0;
 	case WD_COMMENT:
 		return ws->wo != NULL && app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_AGENT);
 	case WD_REMOVE:
@@ -511,6 +625,12 @@ wo_key(struct screen *s, int key)
 		rv_set_bool(params, "active", true);
 		rv_set_int(params, "limit", AGENTS_LIMIT);
 		app_call(s, TAG_AGENTS, "agent.list", params);
+		break;
+	case WD_SERVICE:
+		params = rv_map();
+		rv_set_bool(params, "active", true);
+		rv_set_int(params, "limit", CONTRACTORS_LIMIT);
+		app_call(s, TAG_CONTRACTORS, "contractor.list", params);
 		break;
 	case WD_CLOSE:
 		wo_fetch(ws, TAG_GET_CLOSE);
@@ -754,6 +874,8 @@ wo_destroy(struct screen *s)
 
 	rv_free(ws->wo);
 	rv_free(ws->failures);
+	rv_free(ws->contractors);
+	rv_free(ws->service_typed);
 	free(ws->error);
 	free(ws->request_key);
 	for (i = 1; i < WO_TAB_COUNT; i++)

@@ -1,6 +1,7 @@
 /* Work → Work orders: the list (workorder.list, paged by key, newest
  * first) with its filters: service, status, type, overdue, and words of
- * the number or title. Enter opens one (screen_workorder.c). */
+ * the number or title. Enter opens one (screen_workorder.c); n makes a
+ * new one with no request behind it (screen_workorder_form.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 	X(WL_OPEN, K_ENTER, 0, "Enter", N_("Open"), N_("Open the work order under the cursor")) \
 	X(WL_FILTER, 'f', '/', "f /", N_("Filter"), N_("Filter by service, status, type, overdue, words")) \
 	X(WL_OVERDUE, 'o', 0, "o", N_("Overdue"), N_("Show only the overdue ones, or all again")) \
+	X(WL_NEW, 'n', 0, "n", N_("New"), N_("Create a work order directly, with no request (supervisors)")) \
 	X(WL_RELOAD, 'r', K_F(5), "r", N_("Reload"), N_("Fetch the list again")) \
 	X(WL_BACK, K_ESC, 0, "Esc", N_("Back"), N_("Clear the filters, then back to the menu")) \
 	X(WL_UP, K_UP, 'k', "\u2191 k", NULL, N_("Previous row"))	\
@@ -306,6 +308,8 @@ wos_enabled(struct screen *s, int action)
 
 	if (action == WL_OPEN)
 		return table_current(&ws->table) != NULL;
+	if (action == WL_NEW)
+		return app_has_role(ROLE_ADMIN | ROLE_SUPERVISOR);
 	return true;
 }
 
@@ -326,6 +330,10 @@ wos_key(struct screen *s, int key)
 		break;
 	case WL_FILTER:
 		wos_ask_filter(ws);
+		break;
+	case WL_NEW:
+		ws->reload_on_show = true;
+		app_push(screen_workorder_form_new());
 		break;
 	case WL_OVERDUE:
 		ws->overdue = !ws->overdue;

@@ -46,10 +46,11 @@ void wo_form_set_key(struct form *f, const char *name, const char *key);
 enum wo_tab { WO_TAB_INFO, WO_TAB_LABOUR, WO_TAB_MATERIAL, WO_TAB_SERVICES,
     WO_TAB_TIMELINE, WO_TAB_COUNT };
 
-/* Screens: the list with filters; one work order; the agent's own work;
- * the planning board. */
+/* Screens: the list with filters; one work order; a new one made
+ * directly (supervisors); the agent's own work; the planning board. */
 struct screen *screen_workorders_new(void);
 struct screen *screen_workorder_new(int64_t id, enum wo_tab tab);
+struct screen *screen_workorder_form_new(void);
 struct screen *screen_mywork_new(void);
 struct screen *screen_plan_new(void);
 
