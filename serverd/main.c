@@ -250,6 +250,9 @@ int main(int argc, char **argv)
 			die("useradd: %s", err);
 		printf("created user %s\n", login);
 	} else {
+		/* Until the loop catches it, a reload request must not end
+		 * regied (the check below can wait on the database). */
+		signal(SIGHUP, SIG_IGN);
 		PGconn *db = PQconnectdb(cfg.database);
 		if (PQstatus(db) == CONNECTION_OK) {
 			int state = migrate_check(db, err, sizeof err);

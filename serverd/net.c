@@ -828,6 +828,14 @@ int server_run(struct config *cfg, config_reload_fn reload)
 	host[sizeof host - 1] = '\0';
 	xsnprintf(net.instance, sizeof net.instance, "%s:%ld", host, (long)getpid());
 	net.base = event_base_new();
+	/* Caught from the start: a signal that comes while the rest is set
+	 * up waits for the loop, instead of ending regied (SIGHUP's default). */
+	net.sig_term = evsignal_new(net.base, SIGTERM, signal_cb, NULL);
+	net.sig_int = evsignal_new(net.base, SIGINT, signal_cb, NULL);
+	net.sig_hup = evsignal_new(net.base, SIGHUP, reload_cb, NULL);
+	event_add(net.sig_term, NULL);
+	event_add(net.sig_int, NULL);
+	event_add(net.sig_hup, NULL);
 	dispatch_init();
 	if (cfg->nlisten == 0)
 		cfg->listen[cfg->nlisten++] = xstrdup("127.0.0.1:7890");
@@ -843,12 +851,6 @@ int server_run(struct config *cfg, config_reload_fn reload)
 		rc = 1;
 		goto out;
 	}
-	net.sig_term = evsignal_new(net.base, SIGTERM, signal_cb, NULL);
-	net.sig_int = evsignal_new(net.base, SIGINT, signal_cb, NULL);
-	net.sig_hup = evsignal_new(net.base, SIGHUP, reload_cb, NULL);
-	event_add(net.sig_term, NULL);
-	event_add(net.sig_int, NULL);
-	event_add(net.sig_hup, NULL);
 	net.maintenance_timer = event_new(net.base, -1, EV_PERSIST, maintenance_cb, NULL);
 	event_add(net.maintenance_timer, &hourly);
 	log_info("regied %s ready (instance %s, %d workers)", REGIED_VERSION, net.instance,
