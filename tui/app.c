@@ -729,6 +729,18 @@ app_resize(void)
 }
 
 void
+app_sync_size(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS)) {
+		resizeterm(ws.ws_row, ws.ws_col);
+		clearok(curscr, TRUE);
+	}
+}
+
+void
 app_draw(void)
 {
 	struct screen *stack[32], *s;

@@ -268,6 +268,7 @@ main(int argc, char **argv)
 	}
 	app_push(screen_login_new(false));
 	regie_client_connect(client);
+	app_sync_size();
 	app_draw();
 
 	event_base_dispatch(base);

@@ -154,6 +154,9 @@ void app_dirty(void);
 void app_draw(void);
 /* The terminal changed size. */
 void app_resize(void);
+/* Takes the terminal's size now if curses has another idea of it (a
+ * resize that came while regie was starting went to nobody). */
+void app_sync_size(void);
 void app_quit(void);
 
 void screen_init(struct screen *s, const struct screen_ops *ops, const char *title);
