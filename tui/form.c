@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialog.h"
 #include "draw.h"
 #include "form.h"
 #include "rv.h"
@@ -1190,4 +1191,36 @@ form_draw_screen(struct form *f, struct screen *s, bool saving, int y, int x, in
 		s->cursor_y = cy;
 		s->cursor_x = cx;
 	}
+}
+
+enum form_result
+form_screen_key(struct form *f, struct screen *s, bool saving, int key, int discard_tag,
+    const char *question)
+{
+	enum form_result r;
+
+	if (saving && key != K_F(1) && key != K_F(10))
+		return FORM_CANCEL;
+	r = form_key(f, key);
+	if (r != FORM_CANCEL)
+		return r;
+	if (!form_dirty(f)) {
+		app_pop_screen(s);
+		return FORM_CANCEL;
+	}
+	dialog_confirm(s, discard_tag, _("Leave the form"), question);
+	return FORM_NONE;
+}
+
+bool
+form_screen_enabled(struct form *f, int action, int pick, int done, int close)
+{
+	bool picker = f->picker.open;
+	struct form_field *fld = picker ? NULL : form_focused(f);
+
+	if (action == pick)
+		return fld != NULL && fld->type >= F_CHOICE && fld->type <= F_REFS;
+	if (action == done || action == close)
+		return picker;
+	return !picker;
 }

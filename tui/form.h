@@ -160,4 +160,18 @@ bool form_draw(struct form *f, int y, int x, int h, int w, int *cy, int *cx);
 struct screen;
 void form_draw_screen(struct form *f, struct screen *s, bool saving, int y, int x, int h, int w);
 
+/* What every full-screen form (asset, request, work order) does with a
+ * key: nothing but help and quit while a save is in flight; Esc leaves,
+ * asking first (a confirm dialog tagged discard_tag, with question) when
+ * something was typed. Returns FORM_SUBMIT when the form is to be saved,
+ * FORM_CANCEL when the caller has nothing more to do (a save is in
+ * flight, or the screen is gone: touch nothing of it), FORM_UNUSED for a
+ * key left to the app, FORM_NONE otherwise. */
+enum form_result form_screen_key(struct form *f, struct screen *s, bool saving, int key,
+    int discard_tag, const char *question);
+/* Which of a full-screen form's actions its key bar offers: pick on a
+ * field with choices, done and close while a picker is open, every
+ * other action while none is. */
+bool form_screen_enabled(struct form *f, int action, int pick, int done, int close);
+
 #endif

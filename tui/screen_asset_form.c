@@ -361,25 +361,17 @@ aform_key(struct screen *s, int key)
 	struct form_field *fld;
 	char *query;
 
-	if (fs->saving && key != K_F(1) && key != K_F(10))
-		return true;
-	switch (form_key(fs->form, key)) {
+	switch (form_screen_key(fs->form, s, fs->saving, key, DLG_DISCARD,
+	    _("What you typed is not saved. Leave anyway?"))) {
 	case FORM_SUBMIT:
 		aform_save(fs);
 		break;
 	case FORM_CANCEL:
-		if (form_dirty(fs->form))
-			dialog_confirm(s, DLG_DISCARD, _("Leave the form"),
-			    _("What you typed is not saved. Leave anyway?"));
-		else {
-			app_pop_screen(s);
-			return true;
-		}
-		break;
-	case FORM_NONE:
-		break;
+		return true;
 	case FORM_UNUSED:
 		return false;
+	case FORM_NONE:
+		break;
 	}
 	if (!fs->form->picker.open)
 		aform_type_changed(fs);
@@ -393,19 +385,7 @@ aform_key(struct screen *s, int key)
 static bool
 aform_enabled(struct screen *s, int action)
 {
-	struct aform_screen *fs = (struct aform_screen *)s;
-	bool picker = fs->form->picker.open;
-	struct form_field *fld = picker ? NULL : form_focused(fs->form);
-
-	switch (action) {
-	case FA_PICK:
-		return fld != NULL && fld->type >= F_CHOICE && fld->type <= F_REFS;
-	case FA_DONE:
-	case FA_CLOSE:
-		return picker;
-	default:
-		return !picker;
-	}
+	return form_screen_enabled(((struct aform_screen *)s)->form, action, FA_PICK, FA_DONE, FA_CLOSE);
 }
 
 static void

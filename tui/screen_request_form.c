@@ -248,25 +248,17 @@ rform_key(struct screen *s, int key)
 	struct form_field *fld;
 	char *query;
 
-	if (fs->saving && key != K_F(1) && key != K_F(10))
-		return true;
-	switch (form_key(fs->form, key)) {
+	switch (form_screen_key(fs->form, s, fs->saving, key, DLG_DISCARD,
+	    _("The request is not filed. Leave anyway?"))) {
 	case FORM_SUBMIT:
 		rform_save(fs);
 		break;
 	case FORM_CANCEL:
-		if (form_dirty(fs->form))
-			dialog_confirm(s, DLG_DISCARD, _("Leave the form"),
-			    _("The request is not filed. Leave anyway?"));
-		else {
-			app_pop_screen(s);
-			return true;
-		}
-		break;
-	case FORM_NONE:
-		break;
+		return true;
 	case FORM_UNUSED:
 		return false;
+	case FORM_NONE:
+		break;
 	}
 	if (form_picker_fetch(fs->form, &fld, &query)) {
 		rform_fetch(fs, fld, query);
@@ -278,19 +270,7 @@ rform_key(struct screen *s, int key)
 static bool
 rform_enabled(struct screen *s, int action)
 {
-	struct rform_screen *fs = (struct rform_screen *)s;
-	bool picker = fs->form->picker.open;
-	struct form_field *fld = picker ? NULL : form_focused(fs->form);
-
-	switch (action) {
-	case RF_PICK:
-		return fld != NULL && fld->type >= F_CHOICE && fld->type <= F_REFS;
-	case RF_DONE:
-	case RF_CLOSE:
-		return picker;
-	default:
-		return !picker;
-	}
+	return form_screen_enabled(((struct rform_screen *)s)->form, action, RF_PICK, RF_DONE, RF_CLOSE);
 }
 
 static void

@@ -263,25 +263,17 @@ wform_key(struct screen *s, int key)
 	struct form_field *fld;
 	char *query;
 
-	if (fs->saving && key != K_F(1) && key != K_F(10))
-		return true;
-	switch (form_key(fs->form, key)) {
+	switch (form_screen_key(fs->form, s, fs->saving, key, DLG_DISCARD,
+	    _("The work order is not created. Leave anyway?"))) {
 	case FORM_SUBMIT:
 		wform_save(fs);
 		break;
 	case FORM_CANCEL:
-		if (form_dirty(fs->form))
-			dialog_confirm(s, DLG_DISCARD, _("Leave the form"),
-			    _("The work order is not created. Leave anyway?"));
-		else {
-			app_pop_screen(s);
-			return true;
-		}
-		break;
-	case FORM_NONE:
-		break;
+		return true;
 	case FORM_UNUSED:
 		return false;
+	case FORM_NONE:
+		break;
 	}
 	if (form_picker_fetch(fs->form, &fld, &query)) {
 		wform_fetch(fs, fld, query);
@@ -293,19 +285,7 @@ wform_key(struct screen *s, int key)
 static bool
 wform_enabled(struct screen *s, int action)
 {
-	struct wform_screen *fs = (struct wform_screen *)s;
-	bool picker = fs->form->picker.open;
-	struct form_field *fld = picker ? NULL : form_focused(fs->form);
-
-	switch (action) {
-	case WF_PICK:
-		return fld != NULL && fld->type >= F_CHOICE && fld->type <= F_REFS;
-	case WF_DONE:
-	case WF_CLOSE:
-		return picker;
-	default:
-		return !picker;
-	}
+	return form_screen_enabled(((struct wform_screen *)s)->form, action, WF_PICK, WF_DONE, WF_CLOSE);
 }
 
 static void
