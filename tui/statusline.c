@@ -8,32 +8,58 @@
 #include "statusline.h"
 #include "xmalloc.h"
 
+/* What the server's topics and operations read as; one not listed yet
+ * shows as it came, so a newer server still says something. */
+static const struct { const char *code, *text; } event_topics[] = {
+	{ "user", N_("user") }, { "asset", N_("asset") }, { "site", N_("site") },
+	{ "service", N_("service") }, { "category", N_("category") },
+	{ "request", N_("request") }, { "workorder", N_("work order") },
+	{ "agent", N_("agent") }, { "team", N_("team") }, { "contractor", N_("contractor") },
+	{ "failure", N_("failure code") }, { "plan", N_("planning") },
+};
+static const struct { const char *code, *text; } event_ops[] = {
+	{ "create", N_("created") }, { "update", N_("updated") },
+	{ "disable", N_("access changed") }, { "password", N_("password changed") },
+	{ "delete", N_("deleted") }, { "move", N_("moved") }, { "dispose", N_("disposed of") },
+	{ "condition", N_("condition noted") }, { "document", N_("documents changed") },
+	{ "submit", N_("filed") }, { "approve", N_("approved") }, { "reject", N_("rejected") },
+	{ "needs_info", N_("question asked") }, { "answer", N_("answered") },
+	{ "duplicate", N_("marked duplicate") }, { "cancel", N_("cancelled") },
+	{ "comment", N_("commented") }, { "reroute", N_("sent to another service") },
+	{ "workorder", N_("work progressed") }, { "assign", N_("assigned") },
+	{ "unassign", N_("unassigned") }, { "start", N_("started") },
+	{ "hold", N_("on hold") }, { "resume", N_("resumed") }, { "finish", N_("done") },
+	{ "reopen", N_("reopened") }, { "close", N_("closed") },
+	{ "add_labour", N_("hours reported") }, { "add_material", N_("part reported") },
+	{ "add_service", N_("service reported") }, { "remove_line", N_("line removed") },
+	{ "report", N_("report sent") }, { "absence", N_("absences changed") },
+	{ "rate", N_("rate changed") },
+};
+
+static const char *
+event_word(const char *code, const void *table, size_t n)
+{
+	const struct { const char *code, *text; } *t = table;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].code, code) == 0)
+			return _(t[i].text);
+	return code;
+}
+
 char *
 statusline_event_text(const struct rv *ev)
 {
-	const char *topic = rv_path_str(ev, "topic", "?");
-	const char *op = rv_path_str(ev, "op", "");
+	const char *topic = event_word(rv_path_str(ev, "topic", "?"), event_topics,
+	    sizeof event_topics / sizeof event_topics[0]);
+	const char *what = event_word(rv_path_str(ev, "op", ""), event_ops,
+	    sizeof event_ops / sizeof event_ops[0]);
 	const char *name = rv_path_str(ev, "login", rv_path_str(ev, "name", NULL));
-	const char *what;
 	int64_t id = rv_path_int(ev, "id", -1);
 	char idbuf[32] = "";
 
-	if (strcmp(op, "create") == 0)
-		what = _("created");
-	else if (strcmp(op, "update") == 0)
-		what = _("updated");
-	else if (strcmp(op, "disable") == 0)
-		what = _("access changed");
-	else if (strcmp(op, "password") == 0)
-		what = _("password changed");
-	else if (strcmp(op, "delete") == 0)
-		what = _("deleted");
-	else
-		what = op;
 	if (id >= 0)
 		xsnprintf(idbuf, sizeof idbuf, " #%lld", (long long)id);
-	if (strcmp(topic, "user") == 0)
-		topic = _("user");
 	if (name != NULL)
 		return xasprintf("%s%s %s: %s", topic, idbuf, what, name);
 	return xasprintf("%s%s %s", topic, idbuf, what);

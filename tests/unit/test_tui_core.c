@@ -126,10 +126,15 @@ test_event_text(void **state)
 	assert_string_equal(t, "user #7 updated: hfaure");
 	free(t);
 	rv_free(ev);
-	/* Topics and operations not known yet still read as something. */
-	ev = rv_from_json("{topic: \"workorder\", op: \"assign\"}", NULL, 0);
+	ev = rv_from_json("{topic: \"workorder\", op: \"assign\", id: 3}", NULL, 0);
 	t = statusline_event_text(ev);
-	assert_string_equal(t, "workorder assign");
+	assert_string_equal(t, "work order #3 assigned");
+	free(t);
+	rv_free(ev);
+	/* Topics and operations not known yet still read as something. */
+	ev = rv_from_json("{topic: \"stock\", op: \"count\"}", NULL, 0);
+	t = statusline_event_text(ev);
+	assert_string_equal(t, "stock count");
 	free(t);
 	rv_free(ev);
 }
