@@ -554,6 +554,35 @@ test_condition_history(void **state)
 	r = call_okf(fx.viewer, "asset.list", "{condition_min: 3, limit: 500}");
 	assert_false(list_has(r, id));
 	rv_free(r);
+	/* A referent's range, in every order, is its sites' assets in range:
+	 * as many as the database holds, whichever index the shape reads. */
+	{
+		static const char *const sorts[] = { "code", "name", "condition" };
+		PGconn *pg = h_pg(fx.db);
+		int64_t rated = id_of(call_okf(fx.admin, "asset.create", "{name: \"Tilleul cour\", "
+		    "type_id: %lld, service_id: %lld, site_id: %lld, attributes: %s}",
+		    (long long)fx.t_tree, (long long)fx.ev, (long long)fx.site_a,
+		    quoted("{\"species\": \"Tilia\"}")));
+		char *rate = xasprintf("UPDATE assets SET condition = 2 WHERE id = %lld",
+		    (long long)rated);
+		char *sql = xasprintf("SELECT 1 FROM assets WHERE site_id = %lld AND status <> "
+		    "'disposed' AND COALESCE(condition, 6) BETWEEN 1 AND 2", (long long)fx.site_a);
+		long want;
+
+		h_pg_exec(pg, rate);
+		want = h_pg_count(pg, sql);
+		assert_true(want > 0);
+
+		for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+			r = call_okf(fx.referent, "asset.list", "{condition_min: 1, condition_max: 2, "
+			    "sort: \"%s\", limit: 500}", sorts[i]);
+			assert_int_equal((long)rv_len(rv_get(r, "items")), want);
+			rv_free(r);
+		}
+		free(rate);
+		free(sql);
+		PQfinish(pg);
+	}
 }
 
 /* ---- search ---- */
