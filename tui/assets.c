@@ -486,3 +486,33 @@ asset_label(const struct rv *asset)
 	return xasprintf("%s %s", rv_path_str(asset, "code", ""),
 	    rv_path_str(asset, "name", ""));
 }
+
+void
+place_options(struct form_field *fld, const struct rv *items, bool asset)
+{
+	for (size_t i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
+		const struct rv *it = items->a.items[i];
+		char *label = asset ? asset_label(it) : xasprintf("%s %s",
+		    rv_path_str(it, "code", ""), rv_path_str(it, "name", ""));
+
+		form_option_merge(fld, rv_path_int(it, "id", 0), label);
+		free(label);
+	}
+}
+
+void
+place_fetch(struct screen *s, int tag_sites, int tag_assets, const struct form_field *fld,
+    const char *query)
+{
+	struct rv *params = rv_map();
+
+	if (strcmp(fld->name, "site_id") == 0) {
+		if (*query != '\0')
+			rv_set_str(params, "query", query);
+		app_call(s, tag_sites, "site.list", params);
+	} else if (strcmp(fld->name, "asset_id") == 0 && *query != '\0') {
+		rv_set_str(params, "query", query);
+		app_call(s, tag_assets, "asset.search", params);
+	} else
+		rv_free(params);
+}

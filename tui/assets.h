@@ -109,5 +109,14 @@ char *asset_money_text(const char *amount, char *buf, size_t len);
 const char *asset_status_text(const char *status);
 /* "ARB-000012 Platane", the way rows name an asset. malloc'd. */
 char *asset_label(const struct rv *asset);
+/* A form's site or asset picker (the fields site_id and asset_id):
+ * place_options merges an answer of site.list or asset.search into the
+ * field's choices; place_fetch asks for the choices of what is typed,
+ * its answer coming back to s tagged tag_sites or tag_assets. */
+struct form_field;
+struct screen;
+void place_options(struct form_field *fld, const struct rv *items, bool asset);
+void place_fetch(struct screen *s, int tag_sites, int tag_assets, const struct form_field *fld,
+    const char *query);
 
 #endif

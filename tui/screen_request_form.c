@@ -143,26 +143,16 @@ rform_failed(struct rform_screen *fs, const struct rv *error)
 	free(text);
 }
 
-enum { OPT_SITE, OPT_ASSET, OPT_CATEGORY };
-
 static void
-rform_options(struct form_field *fld, const struct rv *items, int kind)
+rform_categories(struct form_field *fld, const struct rv *items)
 {
-	const struct rv *it;
-	char *label;
-	size_t i;
+	for (size_t i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
+		const struct rv *it = items->a.items[i];
+		char *label;
 
-	for (i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
-		it = items->a.items[i];
-		if (kind == OPT_ASSET)
-			label = asset_label(it);
-		else if (kind == OPT_SITE)
-			label = xasprintf("%s %s", rv_path_str(it, "code", ""),
-			    rv_path_str(it, "name", ""));
-		else if (rv_path_int(it, "service_id", 0) == 0)
+		if (rv_path_int(it, "service_id", 0) == 0)
 			/* The server refuses it until an admin routes it. */
-			label = xasprintf(_("%s (not routed yet)"),
-			    _(rv_path_str(it, "name", "")));
+			label = xasprintf(_("%s (not routed yet)"), _(rv_path_str(it, "name", "")));
 		else
 			label = xasprintf("%s \u2192 %s", _(rv_path_str(it, "name", "")),
 			    rv_path_str(it, "service_name", ""));
@@ -198,7 +188,7 @@ rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 		break;
 	case TAG_CATEGORIES:
 		if (error == NULL && (fld = form_get(fs->form, "category_id")) != NULL) {
-			rform_options(fld, rv_get(result, "items"), OPT_CATEGORY);
+			rform_categories(fld, rv_get(result, "items"));
 			form_picker_refilter(fs->form);
 		}
 		break;
@@ -211,27 +201,10 @@ rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 		if (error != NULL)
 			break;
 		fld = form_get(fs->form, tag == TAG_SITES ? "site_id" : "asset_id");
-		rform_options(fld, rv_get(result, "items"), tag == TAG_ASSETS ?
-		    OPT_ASSET : OPT_SITE);
+		place_options(fld, rv_get(result, "items"), tag == TAG_ASSETS);
 		form_picker_refilter(fs->form);
 		break;
 	}
-}
-
-static void
-rform_fetch(struct rform_screen *fs, struct form_field *fld, const char *query)
-{
-	struct rv *params = rv_map();
-
-	if (strcmp(fld->name, "site_id") == 0) {
-		if (*query != '\0')
-			rv_set_str(params, "query", query);
-		app_call(&fs->base, TAG_SITES, "site.list", params);
-	} else if (strcmp(fld->name, "asset_id") == 0 && *query != '\0') {
-		rv_set_str(params, "query", query);
-		app_call(&fs->base, TAG_ASSETS, "asset.search", params);
-	} else
-		rv_free(params);
 }
 
 static void
@@ -261,7 +234,7 @@ rform_key(struct screen *s, int key)
 		break;
 	}
 	if (form_picker_fetch(fs->form, &fld, &query)) {
-		rform_fetch(fs, fld, query);
+		place_fetch(s, TAG_SITES, TAG_ASSETS, fld, query);
 		free(query);
 	}
 	return true;

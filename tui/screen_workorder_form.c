@@ -177,22 +177,6 @@ wform_failed(struct wform_screen *fs, const struct rv *error)
 }
 
 static void
-wform_places(struct form_field *fld, const struct rv *items, bool asset)
-{
-	const struct rv *it;
-	char *label;
-	size_t i;
-
-	for (i = 0; items != NULL && items->type == RV_ARRAY && i < items->a.n; i++) {
-		it = items->a.items[i];
-		label = asset ? asset_label(it) : xasprintf("%s %s", rv_path_str(it, "code", ""),
-		    rv_path_str(it, "name", ""));
-		form_option_merge(fld, rv_path_int(it, "id", 0), label);
-		free(label);
-	}
-}
-
-static void
 wform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
@@ -226,27 +210,11 @@ wform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 		 * filters what it has as one types. */
 		if (error != NULL)
 			break;
-		wform_places(form_get(fs->form, tag == TAG_SITES ? "site_id" : "asset_id"),
+		place_options(form_get(fs->form, tag == TAG_SITES ? "site_id" : "asset_id"),
 		    rv_get(result, "items"), tag == TAG_ASSETS);
 		form_picker_refilter(fs->form);
 		break;
 	}
-}
-
-static void
-wform_fetch(struct wform_screen *fs, struct form_field *fld, const char *query)
-{
-	struct rv *params = rv_map();
-
-	if (strcmp(fld->name, "site_id") == 0) {
-		if (*query != '\0')
-			rv_set_str(params, "query", query);
-		app_call(&fs->base, TAG_SITES, "site.list", params);
-	} else if (strcmp(fld->name, "asset_id") == 0 && *query != '\0') {
-		rv_set_str(params, "query", query);
-		app_call(&fs->base, TAG_ASSETS, "asset.search", params);
-	} else
-		rv_free(params);
 }
 
 static void
@@ -276,7 +244,7 @@ wform_key(struct screen *s, int key)
 		break;
 	}
 	if (form_picker_fetch(fs->form, &fld, &query)) {
-		wform_fetch(fs, fld, query);
+		place_fetch(s, TAG_SITES, TAG_ASSETS, fld, query);
 		free(query);
 	}
 	return true;
