@@ -492,7 +492,9 @@ fail:
 
 /* Checks the agent may work on this work order, then adds it (see
  * workorder.h). Returns 1, 0 or -1 as workorder_add_assignee. */
-static int wo_assignee_add(struct call *c, const struct wo_state *st, int64_t agent)
+/* Adds one assignee. bump: this is the whole change, so the work order's
+ * version goes up here; workorder.assign adds several and bumps once. */
+static int wo_assignee_add(struct call *c, const struct wo_state *st, int64_t agent, bool bump)
 {
 	PGresult *res = db_q(c, "SELECT ag.service_id, ag.active, ag.name, EXISTS (SELECT 1 "
 	    "FROM work_order_assignees x WHERE x.work_order_id = $2 AND x.agent_id = ag.id) "
@@ -519,8 +521,8 @@ static int wo_assignee_add(struct call *c, const struct wo_state *st, int64_t ag
 	PQclear(res);
 	res = db_q(c, "WITH x AS (INSERT INTO work_order_assignees (work_order_id, agent_id) "
 	    "VALUES ($1, $2)) UPDATE work_orders SET status = CASE status WHEN 'planned' "
-	    "THEN 'assigned' ELSE status END, updated = now(), version = version + 1 "
-	    "WHERE id = $1 RETURNING status", "ii", st->id, agent);
+	    "THEN 'assigned' ELSE status END, updated = now(), version = version + $3::int "
+	    "WHERE id = $1 RETURNING status", "iii", st->id, agent, (int64_t)(bump ? 1 : 0));
 	if (res == NULL) {
 		free(note);
 		return -1;
@@ -558,7 +560,7 @@ int workorder_add_assignee(struct call *c, int64_t work_order_id, int64_t agent_
 	}
 	if (wo_assign_check(c, &st) != 0)
 		goto out;
-	rc = wo_assignee_add(c, &st, agent_id);
+	rc = wo_assignee_add(c, &st, agent_id, true);
 	if (rc == 1 && wo_record(c, work_order_id, "assign", st.snapshot) != 0)
 		rc = -1;
 out:
@@ -639,7 +641,7 @@ static int workorder_assign(struct call *c)
 	}
 	PQclear(res);
 	for (size_t i = 0; i < n; i++) {
-		if (wo_assignee_add(c, &st, ids[i]) < 0)
+		if (wo_assignee_add(c, &st, ids[i], false) < 0)
 			goto out;
 	}
 	res = db_q(c, "UPDATE work_orders w SET team_id = COALESCE($2, team_id), "

@@ -1135,6 +1135,8 @@ test_edit_assign(void **state)
 	assert_string_equal(rv_path_str(r, "status", ""), "assigned");
 	assert_int_equal(rv_len(rv_get(r, "assignees")), 2);
 	assert_int_equal(rv_path_int(r, "team_id", 0), team);
+	/* One call, one change: the version the client holds next. */
+	assert_int_equal(rv_path_int(r, "version", 0), 4);
 	assert_int_equal(pg_int(t.pg, "SELECT count(*) FROM work_order_events WHERE "
 	    "work_order_id = %lld AND kind = 'assign'", (long long)id), 2);
 	/* Everyone off it: planned again. */

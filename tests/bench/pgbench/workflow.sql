@@ -171,7 +171,7 @@ SELECT ag.service_id, ag.active, ag.name, EXISTS (SELECT 1
 FROM agents ag WHERE ag.id = :agent \gset agent_
 WITH x AS (INSERT INTO work_order_assignees (work_order_id, agent_id)
  VALUES (:wo_id, :agent)) UPDATE work_orders SET status = CASE status WHEN 'planned'
- THEN 'assigned' ELSE status END, updated = now(), version = version + 1
+ THEN 'assigned' ELSE status END, updated = now(), version = version + 0
 WHERE id = :wo_id RETURNING status \gset assigned_
 INSERT INTO work_order_events (work_order_id, user_id, kind, status,
  note) VALUES (:wo_id, :supervisor, :op_assign, :assigned_status, :agent_name);
