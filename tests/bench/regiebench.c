@@ -8,7 +8,8 @@
  *   read      asset.get, then the asset's 20 latest work orders
  *             (workorder.asset_history); ids from -f, one per line
  *   search    asset.search of as-you-type prefixes of the names in -f
- *   list      the first page of a list screen, in turn
+ *   list      the first page of a list screen, in turn (-L: only the
+ *             named ones, as in tests/bench/pgbench/list/NAME.sql)
  *   workflow  a referent submits a request, a supervisor approves it and
  *             assigns the work order, the agent starts, reports 1.5 h and
  *             a part, and finishes: six calls on three sessions (-W)
@@ -37,20 +38,26 @@ enum mix { MIX_READ, MIX_SEARCH, MIX_LIST, MIX_WORKFLOW, MIX_SESSIONS, MIX_FANOU
 static const char *const mix_names[] = { "read", "search", "list", "workflow", "sessions",
 	"fanout", NULL };
 
-/* The list screens' first pages, as the client asks for them. */
-static const struct { const char *method, *params; } list_calls[] = {
-	{ "asset.list", "{limit: 50}" },
-	{ "asset.list", "{status: \"in_service\", limit: 50}" },
-	{ "request.list", "{limit: 50}" },
-	{ "request.queue", "{limit: 50}" },
-	{ "workorder.list", "{limit: 50}" },
-	{ "workorder.list", "{status: \"open\", limit: 50}" },
-	{ "agent.list", "{limit: 50}" },
-	{ "audit.list", "{limit: 50}" },
+/* The list screens' first pages, as the client asks for them, each named
+ * as its mirror in tests/bench/pgbench/list/NAME.sql. */
+static const struct { const char *name, *method, *params; } list_calls[] = {
+	{ "asset", "asset.list", "{limit: 50}" },
+	{ "asset_in_service", "asset.list", "{status: \"in_service\", limit: 50}" },
+	{ "request", "request.list", "{limit: 50}" },
+	{ "request_queue", "request.queue", "{limit: 50}" },
+	{ "workorder", "workorder.list", "{limit: 50}" },
+	{ "workorder_open", "workorder.list", "{status: \"open\", limit: 50}" },
+	{ "agent", "agent.list", "{limit: 50}" },
+	{ "audit", "audit.list", "{limit: 50}" },
 };
 #define NLIST_CALLS (sizeof list_calls / sizeof list_calls[0])
 
 enum { ROLE_MAIN, ROLE_SUPERVISOR, ROLE_AGENT, NROLES };
+
+struct samples {
+	double *ms;
+	size_t n, cap;
+};
 
 struct bench {
 	struct event_base *base;
@@ -60,8 +67,9 @@ struct bench {
 	size_t nlines, next_line;
 	double deadline_ms;
 	long done, errors;
-	double *latency_ms;
-	size_t nlatency, caplatency;
+	struct samples latency;
+	struct samples screen[NLIST_CALLS];   /* the list mix, per screen */
+	bool screen_on[NLIST_CALLS];          /* -L */
 	int busy;                    /* clients with a transaction going */
 	/* workflow: -W CATEGORY,SITE,AGENT */
 	int64_t category_id, site_id, agent_id;
@@ -73,7 +81,7 @@ struct client {
 	int step;
 	double started_ms;
 	int64_t request_id, wo_id, wo_version;
-	size_t list_turn;
+	size_t list_turn, screen_now;
 };
 
 static double now_ms(void)
@@ -146,13 +154,13 @@ static char *log_in(struct regie_client *c, const char *login, const char *passw
 	return out;
 }
 
-static void record(struct bench *b, double ms)
+static void record(struct samples *s, double ms)
 {
-	if (b->nlatency == b->caplatency) {
-		b->caplatency = b->caplatency ? b->caplatency * 2 : 4096;
-		b->latency_ms = xreallocarray(b->latency_ms, b->caplatency, sizeof *b->latency_ms);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 4096;
+		s->ms = xreallocarray(s->ms, s->cap, sizeof *s->ms);
 	}
-	b->latency_ms[b->nlatency++] = ms;
+	s->ms[s->n++] = ms;
 }
 
 static void step(struct client *cl);
@@ -199,8 +207,12 @@ static void reply_cb(struct regie_client *c, const struct rv *error, const struc
 		step(cl);
 		return;
 	} else {
+		double ms = now_ms() - cl->started_ms;
+
 		b->done++;
-		record(b, now_ms() - cl->started_ms);
+		record(&b->latency, ms);
+		if (b->mix == MIX_LIST)
+			record(&b->screen[cl->screen_now], ms);
 		cl->step = 0;
 	}
 	if (now_ms() >= b->deadline_ms)
@@ -241,7 +253,11 @@ static void step(struct client *cl)
 		regie_call(main_conn, "asset.search", p, reply_cb, cl);
 		break;
 	case MIX_LIST: {
-		size_t i = cl->list_turn++ % NLIST_CALLS;
+		size_t i;
+
+		do
+			i = cl->screen_now = cl->list_turn++ % NLIST_CALLS;
+		while (!b->screen_on[i]);
 		regie_call(main_conn, list_calls[i].method, params_json("%s", list_calls[i].params),
 		    reply_cb, cl);
 		break;
@@ -335,13 +351,20 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static double pct(const double *v, size_t n, double p)
+static void sort_samples(struct samples *s)
 {
-	long i = (long)(p / 100.0 * (double)n + 0.5) - 1;
+	if (s->n > 0)
+		qsort(s->ms, s->n, sizeof *s->ms, cmp_double);
+}
 
-	if (n == 0)
+/* The p-th percentile of sorted samples (100: the largest). */
+static double pct(const struct samples *s, double p)
+{
+	long i = (long)(p / 100.0 * (double)s->n + 0.5) - 1;
+
+	if (s->n == 0)
 		return 0;
-	return v[i < 0 ? 0 : (size_t)i >= n ? n - 1 : (size_t)i];
+	return s->ms[i < 0 ? 0 : (size_t)i >= s->n ? s->n - 1 : (size_t)i];
 }
 
 static long rss_kb(long pid)
@@ -461,13 +484,12 @@ static void run_fanout(struct bench *b, const char *login, const char *password,
 		rv_free(result);
 		if (fo.received < n)
 			event_base_dispatch(b->base);
-		record(b, fo.last_ms - fo.sent_ms);
+		record(&b->latency, fo.last_ms - fo.sent_ms);
 		fo.sent_ms = 0;
 	}
-	qsort(b->latency_ms, b->nlatency, sizeof *b->latency_ms, cmp_double);
+	sort_samples(&b->latency);
 	printf("mix=fanout subscribers=%d rounds=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", n,
-	    rounds, pct(b->latency_ms, b->nlatency, 50), pct(b->latency_ms, b->nlatency, 99),
-	    b->nlatency ? b->latency_ms[b->nlatency - 1] : 0.0);
+	    rounds, pct(&b->latency, 50), pct(&b->latency, 99), pct(&b->latency, 100));
 	for (int i = 0; i < n; i++)
 		regie_client_free(conns[i]);
 	regie_client_free(writer);
@@ -479,7 +501,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	    "usage: regiebench -s ADDR -m read|search|list|workflow -u LOGIN -p PASSWORD\n"
-	    "                  [-c CLIENTS] [-T SECONDS] [-f FILE]\n"
+	    "                  [-c CLIENTS] [-T SECONDS] [-f FILE] [-L SCREEN,...]\n"
 	    "                  [-W CATEGORY,SITE,AGENT -U SUPERVISOR:PASSWORD -A AGENT:PASSWORD]\n"
 	    "       regiebench -s ADDR -m sessions -u LOGIN -p PASSWORD -n N -P REGIED_PID\n"
 	    "       regiebench -s ADDR -m fanout -u LOGIN -p PASSWORD -n N -f ASSET_IDS [-r ROUNDS]\n");
@@ -505,8 +527,9 @@ int main(int argc, char **argv)
 	int nclients = 1, seconds = 10, n = 1000, rounds = 20, opt;
 	long pid = 0;
 	double t0, elapsed;
+	const char *screens = NULL;
 
-	while ((opt = getopt(argc, argv, "s:m:u:p:c:T:f:W:U:A:n:P:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:m:u:p:c:T:f:W:U:A:n:P:r:L:")) != -1) {
 		switch (opt) {
 		case 's': b.addr = optarg; break;
 		case 'm': mix = optarg; break;
@@ -521,6 +544,7 @@ int main(int argc, char **argv)
 		case 'n': n = atoi(optarg); break;
 		case 'P': pid = atol(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
+		case 'L': screens = optarg; break;
 		default: usage();
 		}
 	}
@@ -535,6 +559,22 @@ int main(int argc, char **argv)
 		die("-m %s needs -f FILE", mix);
 	if (file != NULL)
 		load_lines(&b, file, b.mix == MIX_SEARCH);
+	/* -L asset,audit: only those list screens, to look at one alone. */
+	for (size_t i = 0; i < NLIST_CALLS; i++) {
+		char pat[64];
+
+		snprintf(pat, sizeof pat, ",%s,", list_calls[i].name);
+		if (screens == NULL) {
+			b.screen_on[i] = true;
+		} else {
+			char *all = xasprintf(",%s,", screens);
+			b.screen_on[i] = strstr(all, pat) != NULL;
+			free(all);
+		}
+	}
+	for (size_t i = 0; screens != NULL && i < NLIST_CALLS && !b.screen_on[i]; i++)
+		if (i == NLIST_CALLS - 1)
+			die("-L %s names no list screen", screens);
 	b.base = event_base_new();
 
 	if (b.mix == MIX_SESSIONS) {
@@ -582,11 +622,16 @@ int main(int argc, char **argv)
 		step(&clients[i]);
 	event_base_dispatch(b.base);
 	elapsed = now_ms() - t0;
-	qsort(b.latency_ms, b.nlatency, sizeof *b.latency_ms, cmp_double);
+	sort_samples(&b.latency);
 	printf("mix=%s clients=%d transactions=%ld errors=%ld tps=%.1f p50_ms=%.3f p99_ms=%.3f "
 	    "max_ms=%.3f\n", mix, nclients, b.done, b.errors, b.done / (elapsed / 1e3),
-	    pct(b.latency_ms, b.nlatency, 50), pct(b.latency_ms, b.nlatency, 99),
-	    b.nlatency ? b.latency_ms[b.nlatency - 1] : 0.0);
+	    pct(&b.latency, 50), pct(&b.latency, 99), pct(&b.latency, 100));
+	/* Then a line per list screen, for run.sh's breakdown. */
+	for (size_t i = 0; b.mix == MIX_LIST && i < NLIST_CALLS; i++) {
+		sort_samples(&b.screen[i]);
+		printf("screen=%s calls=%zu p50_ms=%.3f p99_ms=%.3f\n", list_calls[i].name,
+		    b.screen[i].n, pct(&b.screen[i], 50), pct(&b.screen[i], 99));
+	}
 	for (int i = 0; i < nclients; i++)
 		for (int r = 0; r < NROLES; r++)
 			if (clients[i].conn[r] != NULL)
@@ -597,6 +642,8 @@ out:
 	for (size_t i = 0; i < b.nlines; i++)
 		free(b.lines[i]);
 	free(b.lines);
-	free(b.latency_ms);
+	free(b.latency.ms);
+	for (size_t i = 0; i < NLIST_CALLS; i++)
+		free(b.screen[i].ms);
 	return b.errors > 0 ? 1 : 0;
 }

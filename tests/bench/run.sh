@@ -181,6 +181,8 @@ done
 csv=$out/bench.csv
 table=$out/bench.txt
 echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio" > "$csv"
+screens_csv=$out/bench-screens.csv
+echo "mix,clients,screen,regied_p50_ms,regied_p99_ms,direct_p50_ms,direct_p99_ms,p50_ratio,p99_ratio" > "$screens_csv"
 
 # pgbench runs tests/bench/pgbench/MIX.sql, or every script of the
 # directory tests/bench/pgbench/MIX/ with equal weights (one a
@@ -225,10 +227,27 @@ pgbench_run() { # mix clients -> "tps p50 p99"
 	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -n 1 |
 	    awk '{ printf "%.1f", $1 }')
 	cat "$work"/pgbench_log.* | awk '{ print $3 / 1000 }' | sort -n > "$work/lat"
-	n=$(wc -l < "$work/lat")
-	p50=$(awk -v n="$n" 'NR == int(n * 0.50 + 0.5) { printf "%.3f", $1 }' "$work/lat")
-	p99=$(awk -v n="$n" 'NR == int(n * 0.99 + 0.5) { printf "%.3f", $1 }' "$work/lat")
-	echo "${tps:--} ${p50:--} ${p99:--}"
+	set -- $(percentiles "$work/lat")
+	# Per script (the log's fourth field numbers them in -f order), for
+	# the list mix's per-screen breakdown: "NAME p50 p99" a line.
+	: > "$work/direct_screens"
+	if [ -d "$top/tests/bench/pgbench/$pmix" ]; then
+		k=0
+		for f in "$top/tests/bench/pgbench/$pmix"/*.sql; do
+			cat "$work"/pgbench_log.* | awk -v k=$k '$4 == k { print $3 / 1000 }' |
+			    sort -n > "$work/lat"
+			echo "$(basename "$f" .sql) $(percentiles "$work/lat")" >> "$work/direct_screens"
+			k=$((k + 1))
+		done
+	fi
+	echo "${tps:--} ${1:--} ${2:--}"
+}
+
+percentiles() { # sorted file of ms -> "p50 p99"
+	awk '{ v[NR] = $1 } END {
+	    if (NR == 0) { print "- -"; exit }
+	    i = int(NR * 0.50 + 0.5); if (i < 1) i = 1; a = v[i]
+	    i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.3f %.3f\n", a, v[i] }' "$1"
 }
 
 field() { # line key
@@ -322,7 +341,8 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 			args="-u $wf_referent -p demo-regie -W $wf_ids -U $wf_supervisor:demo-regie -A $wf_agent_login:demo-regie" ;;
 		*) die "unknown mix $mix" ;;
 		esac
-		line=$("$bench" -s "$addr" -m "$mix" -c "$c" -T "$seconds" $args) || true
+		"$bench" -s "$addr" -m "$mix" -c "$c" -T "$seconds" $args > "$work/regiebench.out" || true
+		line=$(grep '^mix=' "$work/regiebench.out" || true)
 		[ -n "$line" ] || die "regiebench $mix failed"
 		r_tps=$(field "$line" tps)
 		r_p50=$(field "$line" p50_ms)
@@ -330,6 +350,11 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 		errors=$(field "$line" errors)
 		set -- $(pgbench_run "$mix" "$c")
 		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$1,$2,$3,$(ratio "$r_tps" "$1"),$(ratio "$r_p99" "$3")" >> "$csv"
+		grep '^screen=' "$work/regiebench.out" | while read -r sline; do
+			name=$(field "$sline" screen)
+			set -- $(awk -v n="$name" '$1 == n { print $2, $3 }' "$work/direct_screens")
+			echo "$mix,$c,$name,$(field "$sline" p50_ms),$(field "$sline" p99_ms),${1:--},${2:--},$(ratio "$(field "$sline" p50_ms)" "${1:--}"),$(ratio "$(field "$sline" p99_ms)" "${2:--}")"
+		done >> "$screens_csv"
 		[ "${errors:-0}" = 0 ] ||
 		    echo "$mix at $c clients: $errors errors through regied" |
 		    tee -a "$work/failures" | sed 's/^/bench: /' >&2
@@ -345,6 +370,17 @@ done
 		printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' "$m" "$c" "$a" "$b" "$d" \
 		    "$e" "$f" "$g" "$h" "$i"
 	done
+	if [ "$(wc -l < "$screens_csv")" -gt 1 ]; then
+		echo
+		echo "The list mix by screen (latency of its first page, ms):"
+		echo
+		printf '%-9s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' mix clients screen \
+		    "p50 ms" "p99 ms" "direct p50" "p99" "p50 x" "p99 x"
+		tail -n +2 "$screens_csv" | tr ',' ' ' | while read -r m c n a b d e f g; do
+			printf '%-9s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' "$m" "$c" "$n" \
+			    "$a" "$b" "$d" "$e" "$f" "$g"
+		done
+	fi
 } > "$table"
 
 if [ "$sessions" -gt 0 ]; then
