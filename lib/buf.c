@@ -29,7 +29,7 @@ buf_reset(struct buf *b)
 }
 
 /* Makes room for need more bytes, plus one so that a NUL always fits. */
-static void
+void
 buf_reserve(struct buf *b, size_t need)
 {
 	size_t want, cap;

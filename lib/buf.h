@@ -13,6 +13,7 @@ struct buf {
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);              /* frees data, leaves b empty */
 void buf_reset(struct buf *b);             /* len = 0, keeps capacity */
+void buf_reserve(struct buf *b, size_t need); /* room for need more bytes */
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_addc(struct buf *b, char c);
 void buf_adds(struct buf *b, const char *s);

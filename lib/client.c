@@ -69,6 +69,7 @@ struct regie_client {
 	bool reconnect;
 	bool started;                 /* regie_client_connect was called */
 	struct bufferevent *bev;
+	struct wire_scanner scan;     /* how far the message being read is scanned */
 	uint64_t link_gen;            /* bumped each time a link is torn down */
 	struct addrinfo *ai_list, *ai_next;
 	struct event *retry_ev;
@@ -487,8 +488,10 @@ client_read_cb(struct bufferevent *bev, void *arg)
 	char why[128];
 
 	while ((avail = evbuffer_get_length(in)) > 0) {
+		/* The input starts with the message being read; the scanner
+		 * goes on from where the last read left it. */
 		data = evbuffer_pullup(in, -1);
-		r = wire_scan(data, avail, &client_limits, &len);
+		r = wire_scanner_feed(&c->scan, data, avail, &client_limits, &len);
 		if (r == WIRE_SCAN_INCOMPLETE)
 			return;
 		if (r != WIRE_SCAN_OK) {
@@ -590,6 +593,7 @@ client_try_connect(struct regie_client *c)
 	}
 
 	c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	wire_scanner_reset(&c->scan);   /* a new stream */
 	bufferevent_setcb(c->bev, client_read_cb, NULL, client_event_cb, c);
 	bufferevent_set_timeouts(c->bev, NULL, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

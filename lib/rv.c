@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "rv.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 #define RV_JSON_MAX_DEPTH 64
@@ -57,16 +58,25 @@ rv_float(double f)
 	return v;
 }
 
+/*
+ * A string or binary value keeps its bytes right after its struct, in
+ * the same allocation: a page of rows holds hundreds of strings, and
+ * this halves their mallocs. So s.ptr of RV_STR and RV_BIN is never
+ * freed (or replaced) alone; RV_PACKED, which takes a buffer it is
+ * given, keeps a pointer of its own.
+ */
 static struct rv *
 rv_bytes(enum rv_type type, const void *p, size_t len)
 {
 	struct rv *v;
 
 	/* Nothing on the wire can be this long: a caller bug. */
-	if (len >= UINT32_MAX)
+	if (len >= UINT32_MAX || len > SIZE_MAX - sizeof *v - 1)
 		abort();
-	v = rv_new(type);
-	v->s.ptr = xmalloc(len + 1);
+	v = xmalloc(sizeof *v + len + 1);
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	v->s.ptr = (char *)(v + 1);
 	if (len != 0)
 		memcpy(v->s.ptr, p, len);
 	v->s.ptr[len] = '\0';
@@ -95,6 +105,19 @@ rv_bin(const void *p, size_t len)
 }
 
 struct rv *
+rv_packed(void *p, size_t len)
+{
+	struct rv *v;
+
+	if (len >= UINT32_MAX)
+		abort();
+	v = rv_new(RV_PACKED);
+	v->s.ptr = p;
+	v->s.len = (uint32_t)len;
+	return v;
+}
+
+struct rv *
 rv_array(void)
 {
 	return rv_new(RV_ARRAY);
@@ -110,6 +133,7 @@ struct rv *
 rv_copy(const struct rv *v)
 {
 	struct rv *c;
+	char *p;
 	uint32_t i;
 
 	if (v == NULL)
@@ -118,6 +142,11 @@ rv_copy(const struct rv *v)
 	case RV_STR:
 	case RV_BIN:
 		return rv_bytes(v->type, v->s.ptr, v->s.len);
+	case RV_PACKED:
+		p = xmalloc(v->s.len);
+		if (v->s.len != 0)
+			memcpy(p, v->s.ptr, v->s.len);
+		return rv_packed(p, v->s.len);
 	case RV_ARRAY:
 		c = rv_new(RV_ARRAY);
 		if (v->a.n != 0) {
@@ -157,8 +186,7 @@ rv_free(struct rv *v)
 	if (v == NULL)
 		return;
 	switch (v->type) {
-	case RV_STR:
-	case RV_BIN:
+	case RV_PACKED:
 		free(v->s.ptr);
 		break;
 	case RV_ARRAY:
@@ -383,6 +411,7 @@ rv_equal(const struct rv *a, const struct rv *b)
 		return a->f == b->f;
 	case RV_STR:
 	case RV_BIN:
+	case RV_PACKED:
 		return a->s.len == b->s.len && memcmp(a->s.ptr, b->s.ptr, a->s.len) == 0;
 	case RV_ARRAY:
 		if (a->a.n != b->a.n)
@@ -425,6 +454,8 @@ rv_type_name(enum rv_type t)
 		return "array";
 	case RV_MAP:
 		return "map";
+	case RV_PACKED:
+		return "packed";
 	}
 	return "unknown";
 }
@@ -1022,6 +1053,14 @@ json_add_value(struct buf *b, const struct rv *v)
 		}
 		buf_addc(b, '}');
 		break;
+	case RV_PACKED: {
+		/* For logs and tools: the value it holds. */
+		struct rv *tree = wire_decode((const uint8_t *)v->s.ptr, v->s.len, NULL, 0);
+
+		json_add_value(b, tree);
+		rv_free(tree);
+		break;
+	}
 	}
 }
 

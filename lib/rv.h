@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rv_type { RV_NIL, RV_BOOL, RV_INT, RV_FLOAT, RV_STR, RV_BIN, RV_ARRAY, RV_MAP };
+/* RV_PACKED is one value already encoded as MessagePack (in .s): the
+ * server sends a page of rows straight from PostgreSQL's result without
+ * building a tree of it. wire_encode copies it as it is; wire_decode
+ * never makes one, so clients only ever see the other types. */
+enum rv_type { RV_NIL, RV_BOOL, RV_INT, RV_FLOAT, RV_STR, RV_BIN, RV_ARRAY, RV_MAP,
+	RV_PACKED };
 
 struct rv;
 struct rv_pair {
@@ -27,7 +32,7 @@ struct rv {
 		bool b;
 		int64_t i;
 		double f;
-		struct { char *ptr; uint32_t len; } s;           /* RV_STR, RV_BIN */
+		struct { char *ptr; uint32_t len; } s;           /* RV_STR, RV_BIN, RV_PACKED */
 		struct { struct rv **items; uint32_t n, cap; } a; /* RV_ARRAY */
 		struct { struct rv_pair *items; uint32_t n, cap; } m; /* RV_MAP */
 	};
@@ -40,6 +45,8 @@ struct rv *rv_float(double f);
 struct rv *rv_str(const char *s);                 /* NULL gives nil */
 struct rv *rv_strn(const char *s, size_t len);
 struct rv *rv_bin(const void *p, size_t len);
+/* Takes the len bytes of one encoded value, malloc'd (buf's data). */
+struct rv *rv_packed(void *p, size_t len);
 struct rv *rv_array(void);
 struct rv *rv_map(void);
 struct rv *rv_copy(const struct rv *v);

@@ -11,10 +11,6 @@
 #include "wire.h"
 #include "xmalloc.h"
 
-/* The scanner keeps its stack on the C stack: a limit above this depth
- * is treated as this depth. */
-#define WIRE_SCAN_STACK_MAX 64u
-
 /* msgpack-c's C unpacker nests at most MSGPACK_EMBED_STACK_SIZE (32)
  * containers; wire_decode refuses deeper input itself. */
 #define WIRE_DECODE_MAX_DEPTH 32u
@@ -130,33 +126,51 @@ wire_head(uint8_t b, enum wire_kind *kind, unsigned *hdr, unsigned *lenbytes,
 	return 0;
 }
 
+/*
+ * Scans on from s's state over msg[0, avail). Stops at the start of the
+ * first value it cannot finish, or that breaks a limit, and leaves s
+ * there: every test below depends only on the bytes before that point
+ * and on avail, so a later call with more bytes goes on from there and
+ * answers as a scan from the first byte would.
+ */
 static enum wire_scan
-wire_scan_run(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
+wire_scanner_run(struct wire_scanner *s, const uint8_t *msg, size_t avail,
     size_t *msg_len)
 {
-	uint64_t left[WIRE_SCAN_STACK_MAX];	/* values still due per open container */
-	uint64_t pending = 0;			/* sum of left[] */
-	uint64_t count, items;
-	size_t pos = 0, max = lim->max_message;
-	unsigned depth = 0, max_depth, hdr, lenbytes;
+	uint64_t *left = s->left;
+	uint64_t pending = s->pending, count, items;
+	size_t pos = s->pos, start = s->pos, max = s->lim.max_message;
+	unsigned depth = s->depth, max_depth, hdr, lenbytes;
 	enum wire_kind kind;
+	enum wire_scan r;
 
-	max_depth = lim->max_depth < WIRE_SCAN_STACK_MAX ? lim->max_depth :
+	max_depth = s->lim.max_depth < WIRE_SCAN_STACK_MAX ? s->lim.max_depth :
 	    WIRE_SCAN_STACK_MAX;
 	for (;;) {
 		/* One value starts at pos. */
-		if (pos >= max)
-			return WIRE_SCAN_TOO_BIG;
-		if (pos >= avail)
-			return WIRE_SCAN_INCOMPLETE;
-		if (wire_head(buf[pos], &kind, &hdr, &lenbytes, &count) != 0)
-			return WIRE_SCAN_MALFORMED;
-		if (hdr > max - pos)
-			return WIRE_SCAN_TOO_BIG;
-		if (hdr > avail - pos)
-			return WIRE_SCAN_INCOMPLETE;
+		start = pos;
+		if (pos >= max) {
+			r = WIRE_SCAN_TOO_BIG;
+			goto stop;
+		}
+		if (pos >= avail) {
+			r = WIRE_SCAN_INCOMPLETE;
+			goto stop;
+		}
+		if (wire_head(msg[pos], &kind, &hdr, &lenbytes, &count) != 0) {
+			r = WIRE_SCAN_MALFORMED;
+			goto stop;
+		}
+		if (hdr > max - pos) {
+			r = WIRE_SCAN_TOO_BIG;
+			goto stop;
+		}
+		if (hdr > avail - pos) {
+			r = WIRE_SCAN_INCOMPLETE;
+			goto stop;
+		}
 		if (lenbytes != 0)
-			count = wire_be(buf + pos + 1, lenbytes);
+			count = wire_be(msg + pos + 1, lenbytes);
 		pos += hdr;
 
 		switch (kind) {
@@ -164,26 +178,36 @@ wire_scan_run(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
 			break;
 		case WIRE_BYTES:
 			/* Decided from the header alone, before the bytes come. */
-			if (count > max - pos)
-				return WIRE_SCAN_TOO_BIG;
-			if (count > avail - pos)
-				return WIRE_SCAN_INCOMPLETE;
+			if (count > max - pos) {
+				r = WIRE_SCAN_TOO_BIG;
+				goto stop;
+			}
+			if (count > avail - pos) {
+				r = WIRE_SCAN_INCOMPLETE;
+				goto stop;
+			}
 			pos += (size_t)count;
 			break;
 		case WIRE_ARRAY:
 		case WIRE_MAP:
-			if (count > lim->max_elements)
-				return WIRE_SCAN_TOO_MANY;
-			if (depth + 1 > max_depth)
-				return WIRE_SCAN_TOO_DEEP;
+			if (count > s->lim.max_elements) {
+				r = WIRE_SCAN_TOO_MANY;
+				goto stop;
+			}
+			if (depth + 1 > max_depth) {
+				r = WIRE_SCAN_TOO_DEEP;
+				goto stop;
+			}
 			items = kind == WIRE_MAP ? count * 2 : count;
 			if (items == 0)
 				break;		/* complete already */
 			/* Every value not yet started takes at least one
 			 * byte; each open container has one value under
 			 * way (the one that holds us), already paid for. */
-			if (pending - depth + items > max - pos)
-				return WIRE_SCAN_TOO_MANY;
+			if (pending - depth + items > max - pos) {
+				r = WIRE_SCAN_TOO_MANY;
+				goto stop;
+			}
 			left[depth++] = items;
 			pending += items;
 			continue;
@@ -193,6 +217,10 @@ wire_scan_run(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
 		for (;;) {
 			if (depth == 0) {
 				*msg_len = pos;
+				/* The next call starts the next message. */
+				s->pos = 0;
+				s->pending = 0;
+				s->depth = 0;
 				return WIRE_SCAN_OK;
 			}
 			pending--;
@@ -201,18 +229,50 @@ wire_scan_run(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
 			depth--;
 		}
 	}
+stop:
+	s->pos = start;
+	s->pending = pending;
+	s->depth = depth;
+	return r;
+}
+
+void
+wire_scanner_reset(struct wire_scanner *s)
+{
+	memset(&s->lim, 0, sizeof s->lim);
+	s->pos = 0;
+	s->pending = 0;
+	s->depth = 0;
+}
+
+enum wire_scan
+wire_scanner_feed(struct wire_scanner *s, const uint8_t *msg, size_t avail,
+    const struct wire_limits *lim, size_t *msg_len)
+{
+	enum wire_scan r;
+
+	/* A state reached under other limits, or past the bytes now
+	 * shown, says nothing about these: start over. */
+	if (s->lim.max_message != lim->max_message ||
+	    s->lim.max_elements != lim->max_elements ||
+	    s->lim.max_depth != lim->max_depth || s->pos > avail) {
+		wire_scanner_reset(s);
+		s->lim = *lim;
+	}
+	r = wire_scanner_run(s, msg, avail, msg_len);
+	if (r == WIRE_SCAN_INCOMPLETE && avail >= lim->max_message)
+		r = WIRE_SCAN_TOO_BIG;
+	return r;
 }
 
 enum wire_scan
 wire_scan(const uint8_t *buf, size_t avail, const struct wire_limits *lim,
     size_t *msg_len)
 {
-	enum wire_scan r;
+	struct wire_scanner s;
 
-	r = wire_scan_run(buf, avail, lim, msg_len);
-	if (r == WIRE_SCAN_INCOMPLETE && avail >= lim->max_message)
-		r = WIRE_SCAN_TOO_BIG;
-	return r;
+	wire_scanner_reset(&s);
+	return wire_scanner_feed(&s, buf, avail, lim, msg_len);
 }
 
 const char *
@@ -277,25 +337,63 @@ wire_pair_ptr_cmp(const void *a, const void *b)
 	    *(const struct rv_pair *const *)b);
 }
 
-/* Finds a key present twice in O(n log n): a map may hold 65536 pairs. */
+/* Maps up to this many pairs are checked without sorting: rows of
+ * results have up to about 40 fields. */
+#define WIRE_DUP_SMALL  64u
+#define WIRE_DUP_LOG2   10u     /* the bitmap of key signatures: 1024 bits */
+
+static inline int
+wire_same_key(const struct rv_pair *a, const struct rv_pair *b)
+{
+	return a->klen == b->klen && memcmp(a->key, b->key, a->klen) == 0;
+}
+
+/* A rough signature of a key, from its length and three of its bytes
+ * (keys are NUL-terminated, so key[klen] is there even when klen is 0). */
+static inline uint32_t
+wire_key_bucket(const struct rv_pair *p)
+{
+	const uint8_t *k = (const uint8_t *)p->key;
+	uint32_t h;
+
+	h = p->klen;
+	h = h * 31 + k[0];
+	h = h * 31 + k[p->klen / 2];
+	h = h * 31 + k[p->klen - (p->klen != 0)];
+	return (h * 0x9e3779b1u) >> (32 - WIRE_DUP_LOG2);
+}
+
+/*
+ * Finds a key present twice. Most maps are a row of a few dozen fields,
+ * checked with nothing allocated: a bitmap of key signatures tells
+ * which keys may repeat an earlier one, and only those are compared with
+ * the keys before them. A map may also hold 65536 pairs: those are
+ * sorted, in O(n log n).
+ */
 static const struct rv_pair *
 wire_find_duplicate(const struct rv *map)
 {
-	const struct rv_pair **sorted, *dup = NULL;
-	uint32_t i, j, n = map->m.n;
+	const struct rv_pair **sorted, *dup = NULL, *items = map->m.items;
+	uint32_t i, j, b, n = map->m.n;
 
-	if (n <= 8) {
+	if (n <= WIRE_DUP_SMALL) {
+		uint64_t seen[(1u << WIRE_DUP_LOG2) / 64] = { 0 };
+
 		for (i = 0; i < n; i++) {
-			for (j = i + 1; j < n; j++) {
-				if (wire_pair_cmp(&map->m.items[i], &map->m.items[j]) == 0)
-					return &map->m.items[i];
+			b = wire_key_bucket(&items[i]);
+			if (seen[b / 64] & (UINT64_C(1) << (b % 64))) {
+				for (j = 0; j < i; j++) {
+					if (wire_same_key(&items[j], &items[i]))
+						return &items[i];
+				}
 			}
+			seen[b / 64] |= UINT64_C(1) << (b % 64);
 		}
 		return NULL;
 	}
 	sorted = xreallocarray(NULL, n, sizeof *sorted);
 	for (i = 0; i < n; i++)
-		sorted[i] = &map->m.items[i];
+		sorted[i] = &items[i];
 	qsort(sorted, n, sizeof *sorted, wire_pair_ptr_cmp);
 	for (i = 1; i < n && dup == NULL; i++) {
 		if (wire_pair_cmp(sorted[i - 1], sorted[i]) == 0)
@@ -419,7 +517,7 @@ wire_decode(const uint8_t *data, size_t len, char *err, size_t errlen)
 		wire_fail(&d, "empty message");
 		return NULL;
 	}
-	r = wire_scan_run(data, len, &lim, &msg_len);
+	r = wire_scan(data, len, &lim, &msg_len);
 	if (r == WIRE_SCAN_TOO_BIG || r == WIRE_SCAN_INCOMPLETE) {
 		wire_fail(&d, "truncated message");
 		return NULL;
@@ -506,6 +604,9 @@ wire_pack(msgpack_packer *pk, const struct rv *v)
 			msgpack_pack_str_body(pk, v->m.items[i].key, v->m.items[i].klen);
 			wire_pack(pk, v->m.items[i].val);
 		}
+		break;
+	case RV_PACKED:
+		pk->callback(pk->data, v->s.ptr, v->s.len);
 		break;
 	}
 }

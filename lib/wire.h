@@ -41,6 +41,32 @@ enum wire_scan wire_scan(const uint8_t *buf, size_t avail,
     const struct wire_limits *lim, size_t *msg_len);
 const char *wire_scan_name(enum wire_scan r);   /* a short human phrase */
 
+/* The scanner kept between reads of one message. A big message comes in
+ * many reads; scanning it again from its first byte on each would cost
+ * its size squared. The scanner stops at the first value it cannot
+ * finish and starts there next time.
+ *
+ * Feed it the message so far, from its first byte: the same bytes as
+ * last time and maybe more (the buffer may have moved; the scanner keeps
+ * an offset, never a pointer). Its answer for avail bytes is always
+ * wire_scan's for those avail bytes, however they came. After OK it
+ * starts over by itself, for the next message; reset it when the stream
+ * starts over (a new connection). Different limits from one call to the
+ * next (a login raises max_message) also make it start over. */
+#define WIRE_SCAN_STACK_MAX 64u        /* a larger max_depth counts as this */
+
+struct wire_scanner {
+	struct wire_limits lim;         /* those the state was reached with */
+	size_t pos;                     /* where the first unfinished value starts */
+	uint64_t pending;               /* the sum of left[] */
+	unsigned depth;                 /* open containers */
+	uint64_t left[WIRE_SCAN_STACK_MAX]; /* values still due per open container */
+};
+
+void wire_scanner_reset(struct wire_scanner *s);
+enum wire_scan wire_scanner_feed(struct wire_scanner *s, const uint8_t *msg,
+    size_t avail, const struct wire_limits *lim, size_t *msg_len);
+
 /* Decodes exactly one message of len bytes (already scanned) into an rv
  * tree. Returns NULL with err set for trailing bytes, non-string map
  * keys, an unsigned integer above INT64_MAX, or anything msgpack-c

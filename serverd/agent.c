@@ -65,11 +65,6 @@ int agent_date_arg(struct call *c, const char *name, const char **out)
 
 /* ---- reads ---- */
 
-static struct rv *agent_row(const PGresult *res, int r)
-{
-	return db_row(res, r);
-}
-
 /* The agent with its rates and recent absences, or NULL (call failed). */
 static struct rv *agent_load(struct call *c, int64_t id)
 {
@@ -153,7 +148,7 @@ static int agent_list(struct call *c)
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 2, agent_row);
+	r = estate_page(res, limit, 2, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -166,7 +161,7 @@ static int agent_trades(struct call *c)
 	if (res == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", db_rows(res));
+	rv_set(r, "items", db_rows_packed(res, -1, NULL));
 	PQclear(res);
 	return call_ok(c, r);
 }

@@ -34,6 +34,10 @@ struct rv *asset_row(const PGresult *res, int r)
 	return row;
 }
 
+/* A page of assets: the attributes as a map, as asset_row makes them. */
+static const char *const asset_json_columns[] = { "attributes", NULL };
+static const struct db_pack asset_pack = { .json = asset_json_columns };
+
 struct rv *asset_load(struct call *c, int64_t id)
 {
 	PGresult *res = db_q(c, "SELECT " ASSET_COLUMNS " FROM " ASSET_FROM " WHERE a.id = $1 AND "
@@ -224,7 +228,7 @@ static int asset_list(struct call *c)
 	buf_addc(&q.sql, '\0');
 	res = db_qt(c, (const char *)q.sql.data, q.n, q.values);
 	if (res != NULL) {
-		r = estate_page(res, limit, PQfnumber(res, list_orders[order].key), asset_row);
+		r = estate_page(res, limit, PQfnumber(res, list_orders[order].key), &asset_pack);
 		PQclear(res);
 	}
 	for (int i = 0; i < q.n; i++)
@@ -256,7 +260,7 @@ static int asset_children(struct call *c)
 	    arg_bool(c, "disposed", false), after_id, value, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 1, asset_row);
+	r = estate_page(res, limit, 1, &asset_pack);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -474,11 +478,6 @@ static int asset_nearby(struct call *c)
 
 /* ---- condition history, newest first ---- */
 
-static struct rv *condition_row(const PGresult *res, int r)
-{
-	return db_row(res, r);
-}
-
 static int asset_conditions(struct call *c)
 {
 	int64_t id = arg_int(c, "id", 0), limit = arg_int(c, "limit", 50), after_id = 0;
@@ -505,7 +504,7 @@ static int asset_conditions(struct call *c)
 	    "ORDER BY h.observed DESC, h.id DESC LIMIT $4", "iIsi", id, after_id, value, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 1, condition_row);
+	r = estate_page(res, limit, 1, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }

@@ -10,7 +10,7 @@ static int audit_list(struct call *c)
 	int64_t limit = arg_int(c, "limit", 50), after = 0;
 	const char *cursor;
 	PGresult *res;
-	struct rv *r, *items;
+	struct rv *r;
 	int n;
 
 	if (arg_has(c, "after")) {
@@ -36,11 +36,8 @@ static int audit_list(struct call *c)
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
-	items = rv_array();
-	for (int i = 0; i < n && i < limit; i++)
-		rv_push(items, db_row(res, i));
 	r = rv_map();
-	rv_set(r, "items", items);
+	rv_set(r, "items", db_rows_packed(res, (int)limit, NULL));
 	if (n > limit) {
 		char *next = cursor_make(PQgetvalue(res, (int)limit - 1, 0));
 		rv_set_str(r, "next", next);

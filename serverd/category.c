@@ -24,7 +24,7 @@ static int category_list(struct call *c)
 	if (res == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", db_rows(res));
+	rv_set(r, "items", db_rows_packed(res, -1, NULL));
 	PQclear(res);
 	return call_ok(c, r);
 }

@@ -40,6 +40,19 @@ int db_exec(struct call *c, const char *sql, const char *fmt, ...);
 struct rv *db_row(const PGresult *res, int r);
 /* Every row as an array of maps. */
 struct rv *db_rows(const PGresult *res);
+
+/* How a page's rows are sent: columns holding JSON text that go as the
+ * value they hold (an asset's attributes), and columns that stay in the
+ * server (the sort key a cursor is made of). NULL-terminated lists;
+ * either may be NULL. */
+struct db_pack {
+	const char *const *json;
+	const char *const *hidden;
+};
+/* The first limit rows (all when limit < 0) as one array of maps,
+ * already encoded (RV_PACKED): what db_rows sends, with none of its
+ * tree, for results the server only forwards. how may be NULL. */
+struct rv *db_rows_packed(const PGresult *res, int limit, const struct db_pack *how);
 /* The one row of res (a lookup by id) as a map, clearing res; no row
  * fails the call with not_found ("no site with id 7"). NULL when res is
  * NULL (the call has already failed) or empty. */

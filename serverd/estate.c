@@ -123,14 +123,12 @@ int estate_cursor_parse(struct call *c, const char *after, int64_t *id, const ch
 }
 
 struct rv *estate_page(const PGresult *res, int64_t limit, int key_col,
-    struct rv *(*row)(const PGresult *, int))
+    const struct db_pack *how)
 {
 	int n = PQntuples(res);
-	struct rv *r = rv_map(), *items = rv_array();
+	struct rv *r = rv_map();
 
-	for (int i = 0; i < n && i < limit; i++)
-		rv_push(items, row(res, i));
-	rv_set(r, "items", items);
+	rv_set(r, "items", db_rows_packed(res, (int)limit, how));
 	if (n > limit) {
 		int last = (int)limit - 1;
 		char *next = estate_cursor(db_int(res, last, 0),

@@ -8,6 +8,8 @@
 #include <libpq-fe.h>
 #include "method.h"
 
+struct db_pack;
+
 /* Scope. A referent alone sees only the sites they cover; any other role
  * reads the whole estate. Admins edit everything, supervisors and agents
  * the assets of their services. */
@@ -31,11 +33,11 @@ char *estate_like_escape(const char *s);
  * cursor. estate_cursor_parse fails the call on field "after". */
 char *estate_cursor(int64_t id, const char *value);
 int estate_cursor_parse(struct call *c, const char *after, int64_t *id, const char **value);
-/* Ends a page: items from the first limit rows of res (made by row), and
- * "next" from row limit-1 when there are more, its sort value in column
- * key_col (its id in column 0). */
+/* Ends a page: items from the first limit rows of res (packed as how
+ * says, see db_rows_packed), and "next" from row limit-1 when there are
+ * more, its sort value in column key_col (its id in column 0). */
 struct rv *estate_page(const PGresult *res, int64_t limit, int key_col,
-    struct rv *(*row)(const PGresult *, int));
+    const struct db_pack *how);
 
 /* The asset as the API shows it. has_children is a scalar subquery,
  * not EXISTS: PostgreSQL may turn an EXISTS into one hash of every

@@ -54,6 +54,7 @@ struct conn {
 	size_t skipped;              /* bytes of events skipped while lagging */
 	struct bufferevent *bev;
 	struct event *message_timer; /* a message started and not finished in time */
+	struct wire_scanner *scan;   /* while a message is only partly received */
 	char peer[64];
 	int inflight;
 	bool read_paused;
@@ -107,6 +108,7 @@ static void conn_unref(struct conn *cn)
 	if (--cn->refs > 0)
 		return;
 	caller_clear(&cn->who);
+	free(cn->scan);
 	free(cn);
 }
 
@@ -325,6 +327,34 @@ static void conn_message_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	conn_protocol_error(cn, RERR_INVALID, msg, true);
 }
 
+/* Scans the message at the head of the input. Most come whole in one
+ * read and need no state kept; one that does not keeps its scanner until
+ * it is complete, so that each read goes on from where the last one
+ * stopped: a 1 MB message trickling in is scanned once, not once per
+ * read. */
+static enum wire_scan conn_scan(struct conn *cn, const uint8_t *data, size_t avail,
+    const struct wire_limits *lim, size_t *msg_len)
+{
+	struct wire_scanner first;
+	enum wire_scan sr;
+
+	if (cn->scan != NULL) {
+		sr = wire_scanner_feed(cn->scan, data, avail, lim, msg_len);
+		if (sr != WIRE_SCAN_INCOMPLETE) {
+			free(cn->scan);
+			cn->scan = NULL;
+		}
+		return sr;
+	}
+	wire_scanner_reset(&first);
+	sr = wire_scanner_feed(&first, data, avail, lim, msg_len);
+	if (sr == WIRE_SCAN_INCOMPLETE) {
+		cn->scan = xmalloc(sizeof *cn->scan);
+		*cn->scan = first;
+	}
+	return sr;
+}
+
 /* Reads every complete message in the input buffer, as long as the
  * client has room for more calls in flight. */
 static void conn_process(struct conn *cn)
@@ -356,7 +386,7 @@ static void conn_process(struct conn *cn)
 		lim.max_message = cn->has_session ? net.cfg->max_message : net.cfg->max_message_anon;
 		want = avail < lim.max_message + 16 ? avail : lim.max_message + 16;
 		data = evbuffer_pullup(in, (ev_ssize_t)want);
-		sr = wire_scan(data, want, &lim, &msg_len);
+		sr = conn_scan(cn, data, want, &lim, &msg_len);
 		if (sr == WIRE_SCAN_INCOMPLETE) {
 			if (!evtimer_pending(cn->message_timer, NULL)) {
 				struct timeval tv = { net.cfg->message_timeout, 0 };

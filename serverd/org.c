@@ -24,7 +24,7 @@ static int service_list(struct call *c)
 	if (res == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", db_rows(res));
+	rv_set(r, "items", db_rows_packed(res, -1, NULL));
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -113,11 +113,6 @@ static int service_update(struct call *c)
 	"pa.name AS parent_name, si.version"
 #define SITE_SCOPE "($1::boolean OR si.id = ANY ($2::bigint[]))"
 
-static struct rv *site_row(const PGresult *res, int r)
-{
-	return db_row(res, r);
-}
-
 /* By name; query matches the start of the code or of the name, case
  * and accents aside ("ecole" finds "École"). */
 static int site_list(struct call *c)
@@ -143,7 +138,7 @@ static int site_list(struct call *c)
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 2, site_row);
+	r = estate_page(res, limit, 2, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }

@@ -49,11 +49,6 @@ static int work_constraint_error(struct call *c)
 	return -1;
 }
 
-static struct rv *plain_row(const PGresult *res, int r)
-{
-	return db_row(res, r);
-}
-
 /* ---- teams ---- */
 
 #define TEAM_COLUMNS \
@@ -70,7 +65,7 @@ static int team_list(struct call *c)
 	if (res == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", db_rows(res));
+	rv_set(r, "items", db_rows_packed(res, -1, NULL));
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -199,7 +194,7 @@ static int contractor_list(struct call *c)
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 1, plain_row);
+	r = estate_page(res, limit, 1, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -292,7 +287,7 @@ static int failure_list(struct call *c)
 	if (res == NULL)
 		return -1;
 	r = rv_map();
-	rv_set(r, "items", db_rows(res));
+	rv_set(r, "items", db_rows_packed(res, -1, NULL));
 	PQclear(res);
 	return call_ok(c, r);
 }

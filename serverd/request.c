@@ -69,11 +69,6 @@ static const char *const status_filters[] = {
 
 /* ---- reads ---- */
 
-static struct rv *request_row(const PGresult *res, int r)
-{
-	return db_row(res, r);
-}
-
 /* The request with its timeline, or NULL after failing the call. */
 static struct rv *request_load(struct call *c, int64_t id)
 {
@@ -153,7 +148,7 @@ static int request_list(struct call *c)
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 0, request_row);
+	r = estate_page(res, limit, 0, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -177,7 +172,7 @@ static int request_mine(struct call *c)
 	    c->who.user_id, arg_str(c, "status", NULL), after, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 0, request_row);
+	r = estate_page(res, limit, 0, NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -211,7 +206,7 @@ static int request_queue(struct call *c)
 	    c->who.services, c->who.nservices, service, after_id, rank, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, PQfnumber(res, "urgency_rank"), request_row);
+	r = estate_page(res, limit, PQfnumber(res, "urgency_rank"), NULL);
 	PQclear(res);
 	return call_ok(c, r);
 }

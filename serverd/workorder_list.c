@@ -63,6 +63,11 @@ static void wo_unjson(struct rv *m, const char *key)
 		rv_set(m, key, parsed);
 }
 
+/* A page of work orders, as wo_row makes them. */
+static const char *const wo_json_columns[] = { "assignees", "cost", "delay", NULL };
+static const char *const wo_hidden_columns[] = { "sort_key", NULL };
+static const struct db_pack wo_pack = { .json = wo_json_columns, .hidden = wo_hidden_columns };
+
 static struct rv *wo_row(const PGresult *res, int r)
 {
 	struct rv *m = db_row(res, r), *out;
@@ -181,7 +186,7 @@ static int workorder_list(struct call *c)
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 0, wo_row);
+	r = estate_page(res, limit, 0, &wo_pack);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -210,7 +215,7 @@ static int workorder_mine(struct call *c)
 	    arg_str(c, "status", NULL), value, after, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, PQfnumber(res, "sort_key"), wo_row);
+	r = estate_page(res, limit, PQfnumber(res, "sort_key"), &wo_pack);
 	PQclear(res);
 	return call_ok(c, r);
 }
@@ -247,7 +252,7 @@ static int workorder_asset_history(struct call *c)
 	    WO_SCOPE_FMT "iIi", WO_SCOPE_ARGS(c), asset, after, limit + 1);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 0, wo_row);
+	r = estate_page(res, limit, 0, &wo_pack);
 	PQclear(res);
 	return call_ok(c, r);
 }

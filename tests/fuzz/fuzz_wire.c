@@ -89,7 +89,9 @@ static int refusal_by_design(const char *err)
 	    strstr(err, "duplicate key") != NULL || strstr(err, "out of range") != NULL;
 }
 
-static void check_rpc(const struct rv *tree)
+/* in: the limits the request was scanned under; the answer, which
+ * nests no deeper than the request, must scan under them too. */
+static void check_rpc(const struct rv *tree, const struct wire_limits *in)
 {
 	struct rpc_msg m;
 	uint32_t msgid;
@@ -111,8 +113,8 @@ static void check_rpc(const struct rv *tree)
 			struct rv *back;
 			struct rpc_msg r;
 			size_t len = 0;
-			const struct wire_limits lim = { WIRE_MAX_MESSAGE, WIRE_MAX_ELEMENTS,
-			    WIRE_MAX_DEPTH };
+			const struct wire_limits lim = { WIRE_MAX_MESSAGE, in->max_elements,
+			    in->max_depth };
 
 			buf_init(&out);
 			rpc_encode_response(&out, m.msgid, NULL,
@@ -202,7 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_free(&out);
 
 	free(rv_to_json(tree));
-	check_rpc(tree);
+	check_rpc(tree, lim);
 	rv_free(tree);
 	return 0;
 }
