@@ -29,6 +29,7 @@
 #include <event2/util.h>
 
 #include "buf.h"
+#include "bufev.h"
 #include "client.h"
 #include "log.h"
 #include "rerror.h"
@@ -404,7 +405,7 @@ client_send(struct regie_client *c, struct client_call *call)
 	rv_free(call->params);
 	call->params = NULL;
 	TAILQ_INSERT_TAIL(&c->pending, call, entry);
-	if (bufferevent_write(c->bev, c->out.data, c->out.len) != 0)
+	if (bufev_write_now(c->bev, c->out.data, c->out.len) != 0)
 		log_warn("client %s: cannot buffer %zu bytes", c->addr, c->out.len);
 }
 
@@ -454,7 +455,7 @@ client_handle_message(struct regie_client *c, const uint8_t *data, size_t len)
 	uint32_t msgid;
 	char err[256];
 
-	root = wire_decode(data, len, err, sizeof err);
+	root = wire_decode_frozen(data, len, err, sizeof err);
 	if (root == NULL || rpc_parse(root, &m, &msgid, err, sizeof err) != 0) {
 		log_warn("client %s: bad message from server: %s", c->addr, err);
 		return -1;

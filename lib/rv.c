@@ -174,6 +174,7 @@ rv_copy(const struct rv *v)
 	default:
 		c = rv_new(v->type);
 		*c = *v;
+		c->flags = 0;   /* a copy is the caller's own, frozen or not */
 		return c;
 	}
 }
@@ -185,6 +186,13 @@ rv_free(struct rv *v)
 
 	if (v == NULL)
 		return;
+	if (v->flags & RV_FROZEN) {
+		/* Its parts are in the same allocation. */
+		if (!(v->flags & RV_FROZEN_ROOT))
+			abort();
+		free(v);
+		return;
+	}
 	switch (v->type) {
 	case RV_PACKED:
 		free(v->s.ptr);
@@ -220,7 +228,7 @@ rv_grow(uint32_t cap)
 struct rv *
 rv_push(struct rv *array, struct rv *v)
 {
-	if (array->type != RV_ARRAY)
+	if (array->type != RV_ARRAY || (array->flags & RV_FROZEN))
 		abort();
 	if (array->a.n == array->a.cap) {
 		array->a.cap = rv_grow(array->a.cap);
@@ -254,7 +262,7 @@ rv_map_append(struct rv *map, const char *key, size_t klen, struct rv *v)
 {
 	struct rv_pair *p;
 
-	if (map->type != RV_MAP || klen >= UINT32_MAX)
+	if (map->type != RV_MAP || klen >= UINT32_MAX || (map->flags & RV_FROZEN))
 		abort();
 	if (map->m.n == map->m.cap) {
 		map->m.cap = rv_grow(map->m.cap);
@@ -275,7 +283,7 @@ rv_set(struct rv *map, const char *key, struct rv *v)
 	struct rv_pair *p;
 	size_t klen = strlen(key);
 
-	if (map->type != RV_MAP)
+	if (map->type != RV_MAP || (map->flags & RV_FROZEN))
 		abort();
 	if ((p = rv_find(map, key, klen)) != NULL) {
 		rv_free(p->val);

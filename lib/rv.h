@@ -26,8 +26,15 @@ struct rv_pair {
 	struct rv *val;
 };
 
+/* A frozen tree (wire_decode_frozen) is one allocation: read it, copy
+ * from it, free it whole by its root; changing it or freeing a part of
+ * it aborts. */
+#define RV_FROZEN       0x1     /* lives in a frozen tree's allocation */
+#define RV_FROZEN_ROOT  0x2     /* ... and is its start: rv_free frees it */
+
 struct rv {
 	enum rv_type type;
+	uint8_t flags;
 	union {
 		bool b;
 		int64_t i;

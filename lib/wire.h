@@ -72,6 +72,10 @@ enum wire_scan wire_scanner_feed(struct wire_scanner *s, const uint8_t *msg,
  * keys, an unsigned integer above INT64_MAX, or anything msgpack-c
  * refuses. */
 struct rv *wire_decode(const uint8_t *data, size_t len, char *err, size_t errlen);
+/* The same, as a frozen tree (see rv.h): one allocation instead of one
+ * per value and per key, for messages that are only read (requests
+ * and answers as they arrive). */
+struct rv *wire_decode_frozen(const uint8_t *data, size_t len, char *err, size_t errlen);
 /* Appends the MessagePack encoding of v. */
 void wire_encode(struct buf *out, const struct rv *v);
 

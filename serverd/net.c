@@ -27,6 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "bufev.h"
 #include "dispatch.h"
 #include "log.h"
 #include "pool.h"
@@ -145,7 +146,7 @@ static void conn_write(struct conn *cn, const struct buf *b)
 		conn_close(cn, "output limit reached (the client does not read)");
 		return;
 	}
-	bufferevent_write(cn->bev, b->data, b->len);
+	bufev_write_now(cn->bev, b->data, b->len);
 }
 
 /* A protocol-level error with no request to answer: a notification,
@@ -402,7 +403,7 @@ static void conn_process(struct conn *cn)
 			conn_protocol_error(cn, RERR_INVALID, msg, true);
 			return;
 		}
-		root = wire_decode(data, msg_len, err, sizeof err);
+		root = wire_decode_frozen(data, msg_len, err, sizeof err);
 		evbuffer_drain(in, msg_len);
 		/* The timer measures one message: a fast client whose writes
 		 * end mid-message always has one incomplete, and is no

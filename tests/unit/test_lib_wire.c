@@ -1026,8 +1026,80 @@ test_roundtrip_every_rv_type(void **state)
 	rv_set_int((struct rv *)rv_path(back, "nested.0.0"), "deep", 1);
 	assert_false(rv_equal(v, back));
 	rv_free(back);
+	/* Frozen, the same tree, every part in the one allocation; its copy
+	 * is the caller's own to change. */
+	back = wire_decode_frozen(b.data, b.len, err, sizeof err);
+	if (back == NULL)
+		fail_msg("frozen decode: %s", err);
+	assert_true(rv_equal(v, back));
+	assert_int_equal(back->flags, RV_FROZEN | RV_FROZEN_ROOT);
+	assert_int_equal(rv_path(back, "nested.0.0.deep")->flags, RV_FROZEN);
+	assert_int_equal(rv_get(back, "with_nul")->s.len, 3);
+	{
+		struct rv *copy = rv_copy(back);
+
+		rv_free(back);
+		assert_true(rv_equal(v, copy));
+		rv_set_int((struct rv *)rv_path(copy, "nested.0.0"), "deep", 1);
+		rv_set_int(copy, "half", 2);
+		assert_false(rv_equal(v, copy));
+		rv_free(copy);
+	}
 	buf_free(&b);
 	rv_free(v);
+}
+
+/* Both decoders give the same tree, or refuse with the same words. */
+static void
+assert_decoders_agree(const uint8_t *data, size_t len)
+{
+	char err[256], ferr[256];
+	struct rv *heap = wire_decode(data, len, err, sizeof err);
+	struct rv *frozen = wire_decode_frozen(data, len, ferr, sizeof ferr);
+
+	if (heap == NULL || frozen == NULL) {
+		if (heap != NULL || frozen != NULL)
+			fail_msg("one decoder refused (%s%s), the other did not", err, ferr);
+		assert_string_equal(err, ferr);
+	} else {
+		/* By their encodings, where a NaN equals itself. */
+		struct buf x, y;
+
+		buf_init(&x);
+		buf_init(&y);
+		wire_encode(&x, heap);
+		wire_encode(&y, frozen);
+		if (x.len != y.len || memcmp(x.data, y.data, x.len) != 0)
+			fail_msg("the frozen tree differs");
+		buf_free(&x);
+		buf_free(&y);
+	}
+	rv_free(heap);
+	rv_free(frozen);
+}
+
+static void
+test_decode_frozen_agrees(void **state)
+{
+	static const uint8_t refused[][9] = {
+		{ 0x91, 0x01, 0x02 }, { 0x81, 0x01, 0x02 }, { 0x81, 0xc4, 0x01, 'k', 0x02 },
+		{ 0xcf, 0x80 }, { 0x82, 0xa1, 'x', 0x01, 0xa1, 'x', 0x02 }, { 0x92, 0x01 },
+		{ 0xd4, 0x01, 0x02 }, { 0x92, 0x80, 0x81, 0xa0, 0x82, 0xa1, 'y', 0xc0, 0xa1 },
+	};
+	static const size_t lens[] = { 3, 3, 5, 9, 7, 2, 3, 9 };
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
+		assert_decoders_agree(refused[i], lens[i]);
+	rng_state = 0x5eed5eed5eedull;
+	buf_init(&b);
+	for (int i = 0; i < 20000; i++) {
+		buf_reset(&b);
+		gen_value(&b, 0);
+		assert_decoders_agree(b.data, b.len);
+	}
+	buf_free(&b);
 }
 
 static void
@@ -1279,6 +1351,7 @@ main(void)
 		cmocka_unit_test(test_scanner_never_rereads),
 		cmocka_unit_test(test_packed_copy),
 		cmocka_unit_test(test_roundtrip_every_rv_type),
+		cmocka_unit_test(test_decode_frozen_agrees),
 		cmocka_unit_test(test_encode_forms),
 		cmocka_unit_test(test_rpc_good),
 		cmocka_unit_test(test_rpc_bad),
