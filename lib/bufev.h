@@ -13,4 +13,11 @@
  * for the queued part (0 when nothing had to be queued). */
 int bufev_write_now(struct bufferevent *bev, const void *data, size_t len);
 
+/* Called from a read callback: moves what the socket holds into the
+ * input, up to max bytes, in large bites. libevent 2.1 reads at most
+ * 4 KiB a time, so a page of rows took eight reads and eight turns of
+ * the loop, each making the input contiguous again. End of stream and
+ * errors are left for the bufferevent to meet on its next read. */
+void bufev_read_more(struct bufferevent *bev, size_t max);
+
 #endif

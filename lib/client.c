@@ -488,6 +488,7 @@ client_read_cb(struct bufferevent *bev, void *arg)
 	size_t avail, len;
 	char why[128];
 
+	bufev_read_more(bev, client_limits.max_message);
 	while ((avail = evbuffer_get_length(in)) > 0) {
 		/* The input starts with the message being read; the scanner
 		 * goes on from where the last read left it. */

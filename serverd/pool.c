@@ -34,11 +34,19 @@ struct worker {
 	time_t next_connect;         /* after a failed connect, don't hammer the server */
 	struct stmt_slot stmts[STMT_SLOTS];
 	int nstmts;
+	pthread_cond_t wake;         /* its own: the pool wakes one chosen worker */
+	bool idle;                   /* on the pool's idle stack */
+	struct worker *next_idle;
 };
 
+/* Idle workers wait on a stack and a call wakes the one that went idle
+ * last. Its connection's backend has the statements and the data of the
+ * last calls in its caches, and one client's calls, one after the
+ * other, keep to one backend instead of going round all of them: that
+ * took about a tenth off a list page at one client. */
 struct pool {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	struct worker *idle_top;
 	struct job *todo_head, *todo_tail;
 	struct job *done_head, *done_tail;
 	bool stopping;
@@ -205,8 +213,16 @@ static void *worker_main(void *arg)
 		struct job *j;
 
 		pthread_mutex_lock(&p->lock);
-		while (p->todo_head == NULL && !p->stopping)
-			pthread_cond_wait(&p->wake, &p->lock);
+		while (p->todo_head == NULL && !p->stopping) {
+			/* A wake-up for a job another worker took first, or
+			 * none at all: back on top of the stack. */
+			if (!w->idle) {
+				w->idle = true;
+				w->next_idle = p->idle_top;
+				p->idle_top = w;
+			}
+			pthread_cond_wait(&w->wake, &p->lock);
+		}
 		j = p->todo_head;
 		if (j == NULL) {
 			pthread_mutex_unlock(&p->lock);
@@ -253,7 +269,6 @@ struct pool *pool_new(struct event_base *base, int nworkers, const char *conninf
 	struct pool *p = xcalloc(1, sizeof *p);
 
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->wake, NULL);
 	p->conninfo = xstrdup(conninfo);
 	p->done_ev = event_new(base, -1, 0, pool_done_cb, p);
 	p->nworkers = nworkers;
@@ -262,6 +277,7 @@ struct pool *pool_new(struct event_base *base, int nworkers, const char *conninf
 		struct worker *w = &p->workers[i];
 		w->pool = p;
 		w->index = i;
+		pthread_cond_init(&w->wake, NULL);
 		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 			log_error("cannot start worker thread %d", i);
 			abort();
@@ -275,7 +291,13 @@ void pool_submit(struct pool *p, struct job *j)
 	p->busy++;
 	pthread_mutex_lock(&p->lock);
 	pool_push(&p->todo_head, &p->todo_tail, j);
-	pthread_cond_signal(&p->wake);
+	if (p->idle_top != NULL) {
+		struct worker *w = p->idle_top;
+
+		p->idle_top = w->next_idle;
+		w->idle = false;
+		pthread_cond_signal(&w->wake);
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -288,7 +310,8 @@ void pool_free(struct pool *p)
 {
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
-	pthread_cond_broadcast(&p->wake);
+	for (int i = 0; i < p->nworkers; i++)
+		pthread_cond_signal(&p->workers[i].wake);
 	pthread_mutex_unlock(&p->lock);
 	for (int i = 0; i < p->nworkers; i++)
 		pthread_join(p->workers[i].thread, NULL);
@@ -297,7 +320,8 @@ void pool_free(struct pool *p)
 	pool_done_cb(-1, 0, p);
 	event_free(p->done_ev);
 	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->wake);
+	for (int i = 0; i < p->nworkers; i++)
+		pthread_cond_destroy(&p->workers[i].wake);
 	free(p->workers);
 	free(p->conninfo);
 	free(p);
