@@ -21,7 +21,9 @@
  *             the last of them has its event (-r rounds)
  *
  * Output: one line of key=value pairs per run, which tests/bench/run.sh
- * turns into its table and CSV. Not a test: never run by make check. */
+ * turns into its table and CSV, and with -l FILE one line per
+ * transaction: its latency in ms and its name (the mix, or the list
+ * screen). Not a test: never run by make check. */
 #include <sys/resource.h>
 #include <event2/event.h>
 #include <stdbool.h>
@@ -70,6 +72,7 @@ struct bench {
 	struct samples latency;
 	struct samples screen[NLIST_CALLS];   /* the list mix, per screen */
 	bool screen_on[NLIST_CALLS];          /* -L */
+	FILE *log;                            /* -l: one line a transaction */
 	int busy;                    /* clients with a transaction going */
 	/* workflow: -W CATEGORY,SITE,AGENT */
 	int64_t category_id, site_id, agent_id;
@@ -213,6 +216,9 @@ static void reply_cb(struct regie_client *c, const struct rv *error, const struc
 		record(&b->latency, ms);
 		if (b->mix == MIX_LIST)
 			record(&b->screen[cl->screen_now], ms);
+		if (b->log != NULL)
+			fprintf(b->log, "%.3f %s\n", ms, b->mix == MIX_LIST ?
+			    list_calls[cl->screen_now].name : mix_names[b->mix]);
 		cl->step = 0;
 	}
 	if (now_ms() >= b->deadline_ms)
@@ -501,7 +507,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	    "usage: regiebench -s ADDR -m read|search|list|workflow -u LOGIN -p PASSWORD\n"
-	    "                  [-c CLIENTS] [-T SECONDS] [-f FILE] [-L SCREEN,...]\n"
+	    "                  [-c CLIENTS] [-T SECONDS] [-f FILE] [-L SCREEN,...] [-l LOG]\n"
 	    "                  [-W CATEGORY,SITE,AGENT -U SUPERVISOR:PASSWORD -A AGENT:PASSWORD]\n"
 	    "       regiebench -s ADDR -m sessions -u LOGIN -p PASSWORD -n N -P REGIED_PID\n"
 	    "       regiebench -s ADDR -m fanout -u LOGIN -p PASSWORD -n N -f ASSET_IDS [-r ROUNDS]\n");
@@ -529,7 +535,7 @@ int main(int argc, char **argv)
 	double t0, elapsed;
 	const char *screens = NULL;
 
-	while ((opt = getopt(argc, argv, "s:m:u:p:c:T:f:W:U:A:n:P:r:L:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:m:u:p:c:T:f:W:U:A:n:P:r:L:l:")) != -1) {
 		switch (opt) {
 		case 's': b.addr = optarg; break;
 		case 'm': mix = optarg; break;
@@ -545,6 +551,10 @@ int main(int argc, char **argv)
 		case 'P': pid = atol(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'L': screens = optarg; break;
+		case 'l':
+			if ((b.log = fopen(optarg, "w")) == NULL)
+				die("%s: cannot write", optarg);
+			break;
 		default: usage();
 		}
 	}
@@ -623,8 +633,11 @@ int main(int argc, char **argv)
 	event_base_dispatch(b.base);
 	elapsed = now_ms() - t0;
 	sort_samples(&b.latency);
-	printf("mix=%s clients=%d transactions=%ld errors=%ld tps=%.1f p50_ms=%.3f p99_ms=%.3f "
-	    "max_ms=%.3f\n", mix, nclients, b.done, b.errors, b.done / (elapsed / 1e3),
+	if (b.log != NULL)
+		fclose(b.log);
+	printf("mix=%s clients=%d transactions=%ld errors=%ld seconds=%.3f tps=%.1f p50_ms=%.3f "
+	    "p99_ms=%.3f max_ms=%.3f\n", mix, nclients, b.done, b.errors, elapsed / 1e3,
+	    b.done / (elapsed / 1e3),
 	    pct(&b.latency, 50), pct(&b.latency, 99), pct(&b.latency, 100));
 	/* Then a line per list screen, for run.sh's breakdown. */
 	for (size_t i = 0; b.mix == MIX_LIST && i < NLIST_CALLS; i++) {

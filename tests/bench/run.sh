@@ -8,7 +8,8 @@
 #   -s SCALE      the demo city SCALE times larger (default 20: about a
 #                 million assets); kept between runs, rebuilt when the
 #                 migrations or the demo data change
-#   -T SECONDS    each measure's duration (default 10)
+#   -T SECONDS    each side's time in a measure (default 10), run as
+#                 two halves
 #   -m MIXES      comma-separated among read, search, list, workflow
 #                 (default all four)
 #   -c CLIENTS    comma-separated client counts (default 1,8,32)
@@ -18,12 +19,14 @@
 #                 0 skips it)
 #   -o DIR        where the table and the CSV go (default BUILD/bench)
 #
-# For each mix and client count, regiebench drives regied, then pgbench
+# For each mix and client count, regiebench drives regied, and pgbench
 # runs tests/bench/pgbench/MIX.sql, or the scripts of the directory
 # tests/bench/pgbench/MIX/ (the statements the handlers run, as prepared
 # statements in the same transactions, audit rows included) directly
-# against the same database, so both figures come from one machine
-# state. Errors through regied and failed or aborted pgbench runs are
+# against the same database, each for half the time, twice, in the
+# order regied, direct, direct, regied, so that both figures come from
+# one machine state. The list mix is also broken down by screen
+# (bench-screens.csv). Errors through regied and failed or aborted pgbench runs are
 # reported, and make the exit status 1 once the table is written. The
 # dataset lives under /var/tmp/regie-bench-sSCALE as root (its cluster
 # runs as postgres), var/bench-sSCALE otherwise.
@@ -42,7 +45,7 @@ subscribers=1000
 out=
 
 usage() {
-	sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -179,6 +182,7 @@ until grep -q "search index: ready" "$out/regied.log"; do
 done
 
 csv=$out/bench.csv
+half=$(( (seconds + 1) / 2 ))
 table=$out/bench.txt
 echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio" > "$csv"
 screens_csv=$out/bench-screens.csv
@@ -187,36 +191,42 @@ echo "mix,clients,screen,regied_p50_ms,regied_p99_ms,direct_p50_ms,direct_p99_ms
 # pgbench runs tests/bench/pgbench/MIX.sql, or every script of the
 # directory tests/bench/pgbench/MIX/ with equal weights (one a
 # transaction, chosen at random: the list mix's screens), binding the
-# variables of $work/pgbench.vars. A run with a failed transaction, or
-# that pgbench aborts, is reported and counted in $work/failures: its
-# figures do not compare. The per-transaction log has the latency in
-# microseconds as its third field.
-pgbench_run() { # mix clients -> "tps p50 p99"
+# variables of $work/pgbench.vars, for a slice of seconds. It appends
+# "transactions seconds" to $work/direct.runs and "ms name" a
+# transaction to $work/direct.lat (the name of its script; the log's
+# third field is the latency in microseconds, its fourth the script's
+# number in -f order). A slice with a failed transaction, or that
+# pgbench aborts, is reported and counted in $work/failures: its figures
+# do not compare.
+pgbench_slice() { # mix clients seconds
 	pmix=$1
 	pclients=$2
+	pseconds=$3
 	set --
+	names=
 	if [ -d "$top/tests/bench/pgbench/$pmix" ]; then
 		for f in "$top/tests/bench/pgbench/$pmix"/*.sql; do
 			if [ -f "$f" ]; then
 				set -- "$@" -f "$f"
+				names="$names $(basename "$f" .sql)"
 			fi
 		done
 	elif [ -f "$top/tests/bench/pgbench/$pmix.sql" ]; then
 		set -- -f "$top/tests/bench/pgbench/$pmix.sql"
+		names=$pmix
 	fi
-	[ $# -gt 0 ] || { echo "- - -"; return; }
+	[ $# -gt 0 ] || return 0
 	while IFS= read -r v; do
 		set -- "$@" -D "$v"
 	done < "$work/pgbench.vars"
 	rm -f "$work"/pgbench_log.*
 	jobs=$(( pclients < 2 ? pclients : 2 ))
 	# The session settings regied's workers take (serverd/pool.c).
-	if ! (cd "$work" && PGOPTIONS="-c join_collapse_limit=1 -c TimeZone=UTC" pgbench -n -M prepared -c "$pclients" -j "$jobs" -T "$seconds" -l \
+	if ! (cd "$work" && PGOPTIONS="-c join_collapse_limit=1 -c TimeZone=UTC" pgbench -n -M prepared -c "$pclients" -j "$jobs" -T "$pseconds" -l \
 	    -D nids="$nids" -D nprefixes="$nprefixes" "$@" "$conninfo" > "$work/pgbench.out" 2>&1); then
 		sed 's/^/bench: pgbench: /' "$work/pgbench.out" | tail -n 5 >&2
 		echo "$pmix at $pclients clients: pgbench failed" >> "$work/failures"
-		echo "- - -"
-		return
+		return 0
 	fi
 	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
 	if [ "${failed:-?}" != 0 ]; then
@@ -224,23 +234,44 @@ pgbench_run() { # mix clients -> "tps p50 p99"
 		echo "$pmix at $pclients clients: ${failed:-an unknown number of} failed transactions" \
 		    "in pgbench" | tee -a "$work/failures" | sed 's/^/bench: /' >&2
 	fi
-	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -n 1 |
-	    awk '{ printf "%.1f", $1 }')
-	cat "$work"/pgbench_log.* | awk '{ print $3 / 1000 }' | sort -n > "$work/lat"
-	set -- $(percentiles "$work/lat")
-	# Per script (the log's fourth field numbers them in -f order), for
-	# the list mix's per-screen breakdown: "NAME p50 p99" a line.
-	: > "$work/direct_screens"
-	if [ -d "$top/tests/bench/pgbench/$pmix" ]; then
-		k=0
-		for f in "$top/tests/bench/pgbench/$pmix"/*.sql; do
-			cat "$work"/pgbench_log.* | awk -v k=$k '$4 == k { print $3 / 1000 }' |
-			    sort -n > "$work/lat"
-			echo "$(basename "$f" .sql) $(percentiles "$work/lat")" >> "$work/direct_screens"
-			k=$((k + 1))
-		done
-	fi
-	echo "${tps:--} ${1:--} ${2:--}"
+	n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+	tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -n 1)
+	awk -v n="${n:-0}" -v t="${tps:-0}" 'BEGIN { if (t > 0) printf "%d %.6f\n", n, n / t }' \
+	    >> "$work/direct.runs"
+	cat "$work"/pgbench_log.* | awk -v names="$names" \
+	    'BEGIN { k = split(names, name, " ") } { printf "%.3f %s\n", $3 / 1000, name[$4 + 1] }' \
+	    >> "$work/direct.lat"
+}
+
+# regiebench for a slice of seconds: the same files, regied.runs and
+# regied.lat. Errors through regied are counted in $work/failures.
+regied_slice() { # mix clients seconds args...
+	rmix=$1
+	rclients=$2
+	rseconds=$3
+	shift 3
+	"$bench" -s "$addr" -m "$rmix" -c "$rclients" -T "$rseconds" -l "$work/slice.lat" "$@" \
+	    > "$work/regiebench.out" || true
+	line=$(grep '^mix=' "$work/regiebench.out" || true)
+	[ -n "$line" ] || die "regiebench $rmix failed"
+	echo "$(field "$line" transactions) $(field "$line" seconds)" >> "$work/regied.runs"
+	cat "$work/slice.lat" >> "$work/regied.lat"
+	errors=$(field "$line" errors)
+	[ "${errors:-0}" = 0 ] ||
+	    echo "$rmix at $rclients clients: $errors errors through regied" |
+	    tee -a "$work/failures" | sed 's/^/bench: /' >&2
+}
+
+# Throughput of a side's slices: all their transactions over all their
+# time.
+tps_of() { # runs file
+	awk '{ n += $1; t += $2 } END { if (t > 0) printf "%.1f", n / t; else print "-" }' "$1"
+}
+
+# p50 and p99 of a side's transactions, those named name when given.
+latency_of() { # lat file [name]
+	awk -v n="${2:-}" 'n == "" || $2 == n { print $1 }' "$1" | sort -n > "$work/lat"
+	percentiles "$work/lat"
 }
 
 percentiles() { # sorted file of ms -> "p50 p99"
@@ -341,28 +372,37 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 			args="-u $wf_referent -p demo-regie -W $wf_ids -U $wf_supervisor:demo-regie -A $wf_agent_login:demo-regie" ;;
 		*) die "unknown mix $mix" ;;
 		esac
-		"$bench" -s "$addr" -m "$mix" -c "$c" -T "$seconds" $args > "$work/regiebench.out" || true
-		line=$(grep '^mix=' "$work/regiebench.out" || true)
-		[ -n "$line" ] || die "regiebench $mix failed"
-		r_tps=$(field "$line" tps)
-		r_p50=$(field "$line" p50_ms)
-		r_p99=$(field "$line" p99_ms)
-		errors=$(field "$line" errors)
-		set -- $(pgbench_run "$mix" "$c")
-		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$1,$2,$3,$(ratio "$r_tps" "$1"),$(ratio "$r_p99" "$3")" >> "$csv"
-		grep '^screen=' "$work/regiebench.out" | while read -r sline; do
-			name=$(field "$sline" screen)
-			set -- $(awk -v n="$name" '$1 == n { print $2, $3 }' "$work/direct_screens")
-			echo "$mix,$c,$name,$(field "$sline" p50_ms),$(field "$sline" p99_ms),${1:--},${2:--},$(ratio "$(field "$sline" p50_ms)" "${1:--}"),$(ratio "$(field "$sline" p99_ms)" "${2:--}")"
-		done >> "$screens_csv"
-		[ "${errors:-0}" = 0 ] ||
-		    echo "$mix at $c clients: $errors errors through regied" |
-		    tee -a "$work/failures" | sed 's/^/bench: /' >&2
+		# Each side runs twice for half the time, in the order regied,
+		# direct, direct, regied: a machine that drifts (autovacuum,
+		# the disk's cache, the tables the workflow grows) weighs on
+		# both sides alike.
+		rm -f "$work/regied.runs" "$work/regied.lat" "$work/direct.runs" "$work/direct.lat"
+		touch "$work/regied.lat" "$work/direct.lat"
+		for side in regied direct direct regied; do
+			if [ $side = regied ]; then
+				regied_slice "$mix" "$c" "$half" $args
+			else
+				pgbench_slice "$mix" "$c" "$half"
+			fi
+		done
+		r_tps=$(tps_of "$work/regied.runs")
+		set -- $(latency_of "$work/regied.lat")
+		r_p50=$1
+		r_p99=$2
+		d_tps=$( [ -s "$work/direct.runs" ] && tps_of "$work/direct.runs" || echo -)
+		set -- $(latency_of "$work/direct.lat")
+		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$d_tps,$1,$2,$(ratio "$r_tps" "$d_tps"),$(ratio "$r_p99" "$2")" >> "$csv"
+		if [ "$mix" = list ]; then
+			for name in $(awk '{ print $2 }' "$work/regied.lat" | sort -u); do
+				set -- $(latency_of "$work/regied.lat" "$name") $(latency_of "$work/direct.lat" "$name")
+				echo "$mix,$c,$name,$1,$2,$3,$4,$(ratio "$1" "$3"),$(ratio "$2" "$4")"
+			done >> "$screens_csv"
+		fi
 	done
 done
 
 {
-	echo "Régie benchmark: scale $scale ($(sql "SELECT count(*) FROM assets") assets), ${seconds}s per measure, $(nproc) cores"
+	echo "Régie benchmark: scale $scale ($(sql "SELECT count(*) FROM assets") assets), each side ${half}s twice a measure, interleaved, $(nproc) cores"
 	echo
 	printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' mix clients \
 	    "regied tps" "p50 ms" "p99 ms" "direct tps" "p50 ms" "p99 ms" "tps x" "p99 x"
