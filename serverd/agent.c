@@ -118,8 +118,13 @@ static int agent_me(struct call *c)
 	return agent ? call_ok(c, agent) : -1;
 }
 
-/* By name; query matches the start of the code or a part of the name,
- * case and accents aside. */
+/* The page's order is the indexes' (lower(name), id): ordered by the
+ * name as written, every page sorted all the agents (11 ms at 8,000). */
+static const char *const agent_hidden_columns[] = { "sort_key", NULL };
+static const struct db_pack agent_pack = { .hidden = agent_hidden_columns };
+
+/* By name, case aside; query matches the start of the code or a part of
+ * the name, case and accents aside. */
 static int agent_list(struct call *c)
 {
 	const char *query = arg_str(c, "query", NULL), *value = NULL, *active = NULL;
@@ -134,21 +139,21 @@ static int agent_list(struct call *c)
 	if (arg_has(c, "active"))
 		active = arg_bool(c, "active", true) ? "true" : "false";
 	pattern = query ? estate_like_escape(query) : NULL;
-	res = db_q(c, "SELECT " AGENT_COLUMNS " FROM " AGENT_FROM
+	res = db_q(c, "SELECT " AGENT_COLUMNS ", lower(a.name) AS sort_key FROM " AGENT_FROM
 	    " WHERE ($1::bigint IS NULL OR a.service_id = $1)"
 	    " AND ($2::bigint IS NULL OR a.team_id = $2)"
 	    " AND ($3::text IS NULL OR a.trade = $3)"
 	    " AND ($4::text IS NULL OR a.code ILIKE $4 || '%'"
 	    "  OR regie_fold(a.name) LIKE '%' || regie_fold($4) || '%')"
 	    " AND ($5::boolean IS NULL OR a.active = $5)"
-	    " AND ($6::bigint IS NULL OR (a.name, a.id) > ($7::text, $6))"
-	    " ORDER BY a.name, a.id LIMIT $8", "IIsssIsi", arg_int(c, "service_id", 0),
+	    " AND ($6::bigint IS NULL OR (lower(a.name), a.id) > ($7::text, $6))"
+	    " ORDER BY lower(a.name), a.id LIMIT $8", "IIsssIsi", arg_int(c, "service_id", 0),
 	    arg_int(c, "team_id", 0), arg_str(c, "trade", NULL), pattern, active, after_id,
 	    value, limit + 1);
 	free(pattern);
 	if (res == NULL)
 		return -1;
-	r = estate_page(res, limit, 2, NULL);
+	r = estate_page(res, limit, PQfnumber(res, "sort_key"), &agent_pack);
 	PQclear(res);
 	return call_ok(c, r);
 }

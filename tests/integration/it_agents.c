@@ -395,6 +395,13 @@ test_scoping(void **state)
 	a = h_call_ok(t.c[AGENT], "agent.list", "{trade: \"painter\", query: \"paul 3\"}");
 	assert_int_equal(rv_len(rv_get(a, "items")), 1);
 	rv_free(a);
+	/* Case aside: "abel" comes first, not after every capital. */
+	rv_free(call_okf(sup, "agent.create", "{code: \"AG-LC\", name: \"abel\", "
+	    "service_id: %lld, rate: \"30\"}", (long long)t.bat));
+	a = h_call_ok(t.c[AGENT], "agent.list", "{limit: 2}");
+	assert_string_equal(rv_path_str(a, "items.0.name", ""), "abel");
+	assert_string_equal(rv_path_str(a, "items.1.name", ""), "Bruno");
+	rv_free(a);
 	town_end(&t);
 }
 
