@@ -260,6 +260,7 @@ struct db_cols {
 	int n;
 	uint32_t shown;
 	enum db_col_kind *kind;
+	size_t *name_len;            /* every row writes every name */
 };
 
 static bool db_name_in(const char *name, const char *const *names)
@@ -276,10 +277,12 @@ static void db_cols_plan(struct db_cols *p, const PGresult *res, const struct db
 	p->n = PQnfields(res);
 	p->shown = 0;
 	p->kind = xreallocarray(NULL, p->n > 0 ? (size_t)p->n : 1, sizeof *p->kind);
+	p->name_len = xreallocarray(NULL, p->n > 0 ? (size_t)p->n : 1, sizeof *p->name_len);
 	for (int col = 0; col < p->n; col++) {
 		const char *name = PQfname(res, col);
 		enum db_col_kind k;
 
+		p->name_len[col] = strlen(name);
 		switch (PQftype(res, col)) {
 		case OID_BOOL: k = DBC_BOOL; break;
 		case OID_INT2:
@@ -308,6 +311,12 @@ static void db_cols_plan(struct db_cols *p, const PGresult *res, const struct db
 		if (k != DBC_HIDDEN)
 			p->shown++;
 	}
+}
+
+static void db_cols_free(struct db_cols *p)
+{
+	free(p->kind);
+	free(p->name_len);
 }
 
 /* The next item of an array's text ({1,2,3}, {a,"b c",NULL}) into item;
@@ -414,7 +423,7 @@ static void db_pack_row(struct buf *b, const PGresult *res, int r, const struct 
 		if (p->kind[col] == DBC_HIDDEN)
 			continue;
 		name = PQfname(res, col);
-		pack_str(b, name, strlen(name));
+		pack_str(b, name, p->name_len[col]);
 		if (PQgetisnull(res, r, col)) {
 			pack_nil(b);
 			continue;
@@ -451,7 +460,7 @@ struct rv *db_row(const PGresult *res, int r)
 		abort();
 	}
 	buf_free(&b);
-	free(p.kind);
+	db_cols_free(&p);
 	return row;
 }
 
@@ -475,12 +484,12 @@ struct rv *db_rows_packed(const PGresult *res, int limit, const struct db_pack *
 		n = limit;
 	db_cols_plan(&p, res, how);
 	buf_init(&b);
-	/* A first page is tens of kilobytes: grow once, not twenty times. */
-	buf_reserve(&b, (size_t)n * 256 + 16);
+	/* A first page is tens of kilobytes: room for it at once. */
+	buf_reserve(&b, (size_t)n * (size_t)p.n * 24 + 16);
 	pack_array(&b, (uint32_t)n);
 	for (int r = 0; r < n; r++)
 		db_pack_row(&b, res, r, &p);
-	free(p.kind);
+	db_cols_free(&p);
 	return rv_packed(b.data, b.len);
 }
 
