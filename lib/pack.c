@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "pack.h"
 
 static void pack_be(struct buf *b, uint8_t type, uint64_t v, unsigned bytes)
@@ -117,56 +118,6 @@ static void pack_json_space(struct pack_json *j)
 		j->p++;
 }
 
-static int pack_json_hex4(const char *p, const char *end, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (end - p < 4)
-		return -1;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void pack_utf8(struct buf *b, unsigned cp)
-{
-	char out[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		out[0] = (char)(0xf0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(b, out, n);
-}
-
 /* A string at j->p (on its opening quote), unescaped into text. */
 static int pack_json_string(struct pack_json *j, struct buf *text)
 {
@@ -195,17 +146,18 @@ static int pack_json_string(struct pack_json *j, struct buf *text)
 		case 'r': buf_addc(text, '\r'); break;
 		case 't': buf_addc(text, '\t'); break;
 		case 'u':
-			if (pack_json_hex4(j->p + 1, j->end, &cp) != 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+			if (j->end - j->p < 5 || json_hex4(j->p + 1, &cp) != 0 ||
+			    (cp >= 0xdc00 && cp <= 0xdfff))
 				return -1;
 			j->p += 4;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (j->end - j->p < 7 || j->p[1] != '\\' || j->p[2] != 'u' ||
-				    pack_json_hex4(j->p + 3, j->end, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
+				    json_hex4(j->p + 3, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
 					return -1;
 				j->p += 6;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			}
-			pack_utf8(text, cp);
+			json_add_utf8(text, cp);
 			break;
 		default:
 			return -1;

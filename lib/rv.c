@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json.h"
 #include "rv.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -536,7 +537,7 @@ json_skip_space(struct json_parser *jp)
 		jp->p++;
 }
 
-static int
+int
 json_hex4(const char *s, unsigned *out)
 {
 	unsigned v = 0;
@@ -559,7 +560,7 @@ json_hex4(const char *s, unsigned *out)
 	return 0;
 }
 
-static void
+void
 json_add_utf8(struct buf *b, unsigned cp)
 {
 	if (cp < 0x80)
