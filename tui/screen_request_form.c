@@ -11,6 +11,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "form.h"
+#include "form_screen.h"
 #include "requests.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -26,15 +27,6 @@ enum { RFORM_ACTIONS(ACTION_ENUM) };
 static const struct action rform_actions[] = { RFORM_ACTIONS(ACTION_ROW) };
 
 enum { TAG_SAVE = 1, TAG_CATEGORIES, TAG_SITES, TAG_ASSETS };
-enum { DLG_DISCARD = 1 };
-
-struct rform_screen {
-	struct screen base;
-	struct form *form;
-	bool saving;
-	uint32_t save_call;
-	char *request_key;
-};
 
 static const char *
 rform_check(struct form *f)
@@ -47,7 +39,7 @@ rform_check(struct form *f)
 }
 
 static void
-rform_build(struct rform_screen *fs)
+rform_build(struct form_screen *fs)
 {
 	struct form *f = form_new();
 	struct form_field *fld;
@@ -90,7 +82,7 @@ rform_build(struct rform_screen *fs)
 }
 
 static void
-rform_save(struct rform_screen *fs)
+rform_save(struct form_screen *fs)
 {
 	struct rv *params;
 
@@ -124,7 +116,7 @@ rform_save(struct rform_screen *fs)
 }
 
 static void
-rform_failed(struct rform_screen *fs, const struct rv *error)
+rform_failed(struct form_screen *fs, const struct rv *error)
 {
 	const char *code = app_error_code(error), *field = app_error_field(error);
 	char *text = app_error_text(error);
@@ -165,7 +157,7 @@ static void
 rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
-	struct rform_screen *fs = (struct rform_screen *)s;
+	struct form_screen *fs = (struct form_screen *)s;
 	struct form_field *fld;
 	int64_t rid;
 
@@ -207,86 +199,36 @@ rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 	}
 }
 
-static void
-rform_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
-{
-	if (tag == DLG_DISCARD && ok)
-		app_pop_screen(s);
-}
-
 static bool
 rform_key(struct screen *s, int key)
 {
-	struct rform_screen *fs = (struct rform_screen *)s;
-	struct form_field *fld;
-	char *query;
-
-	switch (form_screen_key(fs->form, s, fs->saving, key, DLG_DISCARD,
-	    _("The request is not filed. Leave anyway?"))) {
-	case FORM_SUBMIT:
-		rform_save(fs);
-		break;
-	case FORM_CANCEL:
-		return true;
-	case FORM_UNUSED:
-		return false;
-	case FORM_NONE:
-		break;
-	}
-	if (form_picker_fetch(fs->form, &fld, &query)) {
-		place_fetch(s, TAG_SITES, TAG_ASSETS, fld, query);
-		free(query);
-	}
-	return true;
+	return form_screen_filing_key((struct form_screen *)s, key,
+	    _("The request is not filed. Leave anyway?"), rform_save, TAG_SITES, TAG_ASSETS);
 }
 
 static bool
 rform_enabled(struct screen *s, int action)
 {
-	return form_screen_enabled(((struct rform_screen *)s)->form, action, RF_PICK, RF_DONE, RF_CLOSE);
-}
-
-static void
-rform_draw(struct screen *s, int y, int x, int h, int w)
-{
-	struct rform_screen *fs = (struct rform_screen *)s;
-
-	form_draw_screen(fs->form, s, fs->saving, y, x, h, w);
-}
-
-static bool
-rform_dirty(struct screen *s)
-{
-	return form_dirty(((struct rform_screen *)s)->form);
-}
-
-static void
-rform_destroy(struct screen *s)
-{
-	struct rform_screen *fs = (struct rform_screen *)s;
-
-	form_free(fs->form);
-	free(fs->request_key);
-	free(fs);
+	return form_screen_enabled(((struct form_screen *)s)->form, action, RF_PICK, RF_DONE, RF_CLOSE);
 }
 
 static const struct screen_ops rform_ops = {
 	.name = "request-form",
 	.actions = rform_actions,
 	.nactions = sizeof rform_actions / sizeof rform_actions[0],
-	.draw = rform_draw,
+	.draw = form_screen_draw,
 	.key = rform_key,
 	.enabled = rform_enabled,
 	.on_reply = rform_on_reply,
-	.on_dialog = rform_on_dialog,
-	.dirty = rform_dirty,
-	.destroy = rform_destroy,
+	.on_dialog = form_screen_on_dialog,
+	.dirty = form_screen_dirty,
+	.destroy = form_screen_destroy,
 };
 
 struct screen *
 screen_request_form_new(void)
 {
-	struct rform_screen *fs = xcalloc(1, sizeof *fs);
+	struct form_screen *fs = xcalloc(1, sizeof *fs);
 
 	screen_init(&fs->base, &rform_ops, _("New request"));
 	rform_build(fs);

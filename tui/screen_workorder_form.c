@@ -12,6 +12,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "form.h"
+#include "form_screen.h"
 #include "tui.h"
 #include "workorders.h"
 #include "xmalloc.h"
@@ -27,19 +28,10 @@ enum { WFORM_ACTIONS(ACTION_ENUM) };
 static const struct action wform_actions[] = { WFORM_ACTIONS(ACTION_ROW) };
 
 enum { TAG_SAVE = 1, TAG_SERVICES, TAG_SITES, TAG_ASSETS };
-enum { DLG_DISCARD = 1 };
 
 static const char *const wo_types[] = { "corrective", "preventive", "regulatory",
     "improvement" };
 static const char *const wo_priorities[] = { "urgent", "high", "normal", "low" };
-
-struct wform_screen {
-	struct screen base;
-	struct form *form;
-	bool saving;
-	uint32_t save_call;
-	char *request_key;
-};
 
 static const char *
 wform_check(struct form *f)
@@ -52,7 +44,7 @@ wform_check(struct form *f)
 }
 
 static void
-wform_build(struct wform_screen *fs)
+wform_build(struct form_screen *fs)
 {
 	struct form *f = form_new();
 	struct form_field *fld;
@@ -95,7 +87,7 @@ wform_build(struct wform_screen *fs)
  * person chose already. Only the first of one's services that does
  * work counts: a supervisor may also belong to a requesting one. */
 static void
-wform_services(struct wform_screen *fs, const struct rv *items)
+wform_services(struct form_screen *fs, const struct rv *items)
 {
 	struct form_field *fld = form_get(fs->form, "service_id");
 	const struct rv *mine = rv_get(app.user, "services"), *it;
@@ -124,7 +116,7 @@ wform_services(struct wform_screen *fs, const struct rv *items)
 }
 
 static void
-wform_save(struct wform_screen *fs)
+wform_save(struct form_screen *fs)
 {
 	struct rv *params, *clean;
 	size_t i;
@@ -157,7 +149,7 @@ wform_save(struct wform_screen *fs)
 }
 
 static void
-wform_failed(struct wform_screen *fs, const struct rv *error)
+wform_failed(struct form_screen *fs, const struct rv *error)
 {
 	const char *code = app_error_code(error), *field = app_error_field(error);
 	char *text = app_error_text(error);
@@ -180,7 +172,7 @@ static void
 wform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
-	struct wform_screen *fs = (struct wform_screen *)s;
+	struct form_screen *fs = (struct form_screen *)s;
 	int64_t wid;
 
 	switch (tag) {
@@ -217,86 +209,36 @@ wform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 	}
 }
 
-static void
-wform_on_dialog(struct screen *s, int tag, bool ok, struct form *form)
-{
-	if (tag == DLG_DISCARD && ok)
-		app_pop_screen(s);
-}
-
 static bool
 wform_key(struct screen *s, int key)
 {
-	struct wform_screen *fs = (struct wform_screen *)s;
-	struct form_field *fld;
-	char *query;
-
-	switch (form_screen_key(fs->form, s, fs->saving, key, DLG_DISCARD,
-	    _("The work order is not created. Leave anyway?"))) {
-	case FORM_SUBMIT:
-		wform_save(fs);
-		break;
-	case FORM_CANCEL:
-		return true;
-	case FORM_UNUSED:
-		return false;
-	case FORM_NONE:
-		break;
-	}
-	if (form_picker_fetch(fs->form, &fld, &query)) {
-		place_fetch(s, TAG_SITES, TAG_ASSETS, fld, query);
-		free(query);
-	}
-	return true;
+	return form_screen_filing_key((struct form_screen *)s, key,
+	    _("The work order is not created. Leave anyway?"), wform_save, TAG_SITES, TAG_ASSETS);
 }
 
 static bool
 wform_enabled(struct screen *s, int action)
 {
-	return form_screen_enabled(((struct wform_screen *)s)->form, action, WF_PICK, WF_DONE, WF_CLOSE);
-}
-
-static void
-wform_draw(struct screen *s, int y, int x, int h, int w)
-{
-	struct wform_screen *fs = (struct wform_screen *)s;
-
-	form_draw_screen(fs->form, s, fs->saving, y, x, h, w);
-}
-
-static bool
-wform_dirty(struct screen *s)
-{
-	return form_dirty(((struct wform_screen *)s)->form);
-}
-
-static void
-wform_destroy(struct screen *s)
-{
-	struct wform_screen *fs = (struct wform_screen *)s;
-
-	form_free(fs->form);
-	free(fs->request_key);
-	free(fs);
+	return form_screen_enabled(((struct form_screen *)s)->form, action, WF_PICK, WF_DONE, WF_CLOSE);
 }
 
 static const struct screen_ops wform_ops = {
 	.name = "workorder-form",
 	.actions = wform_actions,
 	.nactions = sizeof wform_actions / sizeof wform_actions[0],
-	.draw = wform_draw,
+	.draw = form_screen_draw,
 	.key = wform_key,
 	.enabled = wform_enabled,
 	.on_reply = wform_on_reply,
-	.on_dialog = wform_on_dialog,
-	.dirty = wform_dirty,
-	.destroy = wform_destroy,
+	.on_dialog = form_screen_on_dialog,
+	.dirty = form_screen_dirty,
+	.destroy = form_screen_destroy,
 };
 
 struct screen *
 screen_workorder_form_new(void)
 {
-	struct wform_screen *fs = xcalloc(1, sizeof *fs);
+	struct form_screen *fs = xcalloc(1, sizeof *fs);
 	struct rv *params = rv_map();
 
 	screen_init(&fs->base, &wform_ops, _("New work order"));

@@ -60,6 +60,18 @@ start_regie ref
 login ref mdupont dupont-pass-1
 keys ref n
 wait_for_text "New request" 5 ref
+# Leaving a form with something chosen asks first; yes leaves it.
+typing ref "jaur"
+wait_for_text "EC-JAURES École Jean-Jaurès" 10 ref
+keys ref Enter
+wait_until 5 "the site chosen" eval 'row ref "Site " | grep -q "EC-JAURES"'
+keys ref Escape
+wait_for_text "The request is not filed. Leave anyway?" 5 ref
+keys ref y
+wait_gone "EC-JAURES" 5 ref
+keys ref n
+wait_for_text "New request" 5 ref
+wait_until 5 "a fresh form" eval '! row ref "Site " | grep -q "EC-JAURES"'
 # The form: the site picked among the referent's sites only; a category
 # nobody routed yet is refused by the server, on its field.
 typing ref "jaur"

@@ -75,6 +75,12 @@ keys sup Tab
 typing sup "$early"
 keys sup Tab
 typing sup "$target"
+# Esc with something typed asks first; no keeps the form as it was.
+keys sup Escape
+wait_for_text "The work order is not created. Leave anyway?" 5 sup
+keys sup n
+wait_gone "Leave anyway?" 5 sup
+row sup "Description" | grep -q "Tailler, ramasser" || fail "the typed description is lost"
 keys sup F2
 wait_until 5 "\"Required\" under the title" under sup "Title" "Required"
 typing sup "Taille des haies du parc"
