@@ -1,7 +1,74 @@
 /* What the filing forms (new request, new work order) share. */
 #include <stdlib.h>
+#include <string.h>
 #include "assets.h"
 #include "form_screen.h"
+#include "rv.h"
+
+void form_screen_send(struct form_screen *fs, int tag, const char *method)
+{
+	struct rv *params;
+
+	if (fs->saving)
+		return;
+	form_clear_errors(fs->form);
+	if (!form_validate(fs->form)) {
+		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+		return;
+	}
+	params = rv_map();
+	form_to_params(fs->form, params);
+	if (rv_get(params, "asset_id") != NULL && rv_get(params, "site_id") != NULL) {
+		struct rv *clean = rv_map();
+
+		for (uint32_t i = 0; i < params->m.n; i++) {
+			if (strcmp(params->m.items[i].key, "site_id") != 0)
+				rv_set(clean, params->m.items[i].key, rv_copy(params->m.items[i].val));
+		}
+		rv_free(params);
+		params = clean;
+	}
+	if (fs->request_key == NULL)
+		fs->request_key = app_request_key();
+	rv_set_str(params, "request_key", fs->request_key);
+	fs->saving = true;
+	fs->save_call = app_call(&fs->base, tag, method, params);
+}
+
+void form_save_failed(struct form *f, char **request_key, const struct rv *error,
+    const char *retry)
+{
+	const char *field = app_error_field(error);
+	char *text;
+
+	if (strcmp(app_error_code(error), "unavailable") == 0) {
+		/* The same request_key makes sending again safe. */
+		form_set_form_error(f, retry);
+		return;
+	}
+	free(*request_key);
+	*request_key = NULL;
+	text = app_error_text(error);
+	if (field == NULL || !form_set_error(f, field, text))
+		form_set_form_error(f, text);
+	free(text);
+}
+
+bool form_screen_saved(struct form_screen *fs, uint32_t id, const struct rv *error,
+    const char *retry)
+{
+	if (!fs->saving || id != fs->save_call)
+		return false;
+	fs->saving = false;
+	if (error != NULL) {
+		form_save_failed(fs->form, &fs->request_key, error, retry);
+		return false;
+	}
+	free(fs->request_key);
+	fs->request_key = NULL;
+	form_mark_clean(fs->form);
+	return true;
+}
 
 bool form_screen_filing_key(struct form_screen *fs, int key, const char *question,
     void (*save)(struct form_screen *), int tag_sites, int tag_assets)

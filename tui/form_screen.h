@@ -24,6 +24,21 @@ struct form_screen {
  * choices with the tags tag_sites and tag_assets (place_fetch). */
 bool form_screen_filing_key(struct form_screen *fs, int key, const char *question,
     void (*save)(struct form_screen *), int tag_sites, int tag_assets);
+/* Validates the form and sends it as method's params, tagged tag: an
+ * asset chosen makes the site the asset's (site_id is left out). The
+ * request_key is kept until a definite answer, so that sending again
+ * after a dropped link cannot file twice. */
+void form_screen_send(struct form_screen *fs, int tag, const char *method);
+/* The answer to the save: false when it is not the one awaited, or when
+ * it failed (the errors are then on the form, retry saying that F2 is
+ * safe after a dropped link); true when saved, the form then clean. */
+bool form_screen_saved(struct form_screen *fs, uint32_t id, const struct rv *error,
+    const char *retry);
+/* A failed save's errors on their fields, or on the form; a dropped link
+ * keeps *request_key and shows retry. For any form sent with a key (the
+ * asset form too). */
+void form_save_failed(struct form *f, char **request_key, const struct rv *error,
+    const char *retry);
 void form_screen_on_dialog(struct screen *s, int tag, bool ok, struct form *form);
 void form_screen_draw(struct screen *s, int y, int x, int h, int w);
 bool form_screen_dirty(struct screen *s);

@@ -10,6 +10,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "form.h"
+#include "form_screen.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -255,26 +256,6 @@ aform_save(struct aform_screen *fs)
 }
 
 static void
-aform_failed(struct aform_screen *fs, const struct rv *error)
-{
-	const char *code = app_error_code(error), *field = app_error_field(error);
-	char *text = app_error_text(error);
-
-	if (strcmp(code, "unavailable") == 0) {
-		/* The same request_key makes sending again safe. */
-		form_set_form_error(fs->form, _("The link dropped before the answer. "
-		    "Press F2 to send again: it will not be done twice."));
-		free(text);
-		return;
-	}
-	free(fs->request_key);
-	fs->request_key = NULL;
-	if (field == NULL || !form_set_error(fs->form, field, text))
-		form_set_form_error(fs->form, text);
-	free(text);
-}
-
-static void
 aform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
@@ -289,7 +270,9 @@ aform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 			return;
 		fs->saving = false;
 		if (error != NULL) {
-			aform_failed(fs, error);
+			form_save_failed(fs->form, &fs->request_key, error,
+			    _("The link dropped before the answer. "
+			    "Press F2 to send again: it will not be done twice."));
 			return;
 		}
 		free(fs->request_key);

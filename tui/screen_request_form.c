@@ -84,55 +84,7 @@ rform_build(struct form_screen *fs)
 static void
 rform_save(struct form_screen *fs)
 {
-	struct rv *params;
-
-	if (fs->saving)
-		return;
-	form_clear_errors(fs->form);
-	if (!form_validate(fs->form)) {
-		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
-		return;
-	}
-	params = rv_map();
-	form_to_params(fs->form, params);
-	/* With an asset, the site is the asset's. */
-	if (rv_get(params, "asset_id") != NULL && rv_get(params, "site_id") != NULL) {
-		struct rv *clean = rv_map();
-		size_t i;
-
-		for (i = 0; i < params->m.n; i++) {
-			if (strcmp(params->m.items[i].key, "site_id") != 0)
-				rv_set(clean, params->m.items[i].key,
-				    rv_copy(params->m.items[i].val));
-		}
-		rv_free(params);
-		params = clean;
-	}
-	if (fs->request_key == NULL)
-		fs->request_key = app_request_key();
-	rv_set_str(params, "request_key", fs->request_key);
-	fs->saving = true;
-	fs->save_call = app_call(&fs->base, TAG_SAVE, "request.submit", params);
-}
-
-static void
-rform_failed(struct form_screen *fs, const struct rv *error)
-{
-	const char *code = app_error_code(error), *field = app_error_field(error);
-	char *text = app_error_text(error);
-
-	if (strcmp(code, "unavailable") == 0) {
-		/* The same request_key makes sending again safe. */
-		form_set_form_error(fs->form, _("The link dropped before the answer. "
-		    "Press F2 to send again: it will not be filed twice."));
-		free(text);
-		return;
-	}
-	free(fs->request_key);
-	fs->request_key = NULL;
-	if (field == NULL || !form_set_error(fs->form, field, text))
-		form_set_form_error(fs->form, text);
-	free(text);
+	form_screen_send(fs, TAG_SAVE, "request.submit");
 }
 
 static void
@@ -163,16 +115,9 @@ rform_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
 
 	switch (tag) {
 	case TAG_SAVE:
-		if (!fs->saving || id != fs->save_call)
+		if (!form_screen_saved(fs, id, error, _("The link dropped before the answer. "
+		    "Press F2 to send again: it will not be filed twice.")))
 			return;
-		fs->saving = false;
-		if (error != NULL) {
-			rform_failed(fs, error);
-			return;
-		}
-		free(fs->request_key);
-		fs->request_key = NULL;
-		form_mark_clean(fs->form);
 		app_message(MSG_OK, _("Request %s filed"), rv_path_str(result, "number", ""));
 		rid = rv_path_int(result, "id", 0);
 		app_pop_screen(s);
