@@ -48,6 +48,9 @@ ALL_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-reco
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
+# Plain `make` builds the programs, whatever rule comes first below.
+.DEFAULT_GOAL := all
+
 # A change of flags (SANITIZE=..., CFLAGS=...) rebuilds everything, so
 # objects built differently never end up in one binary.
 FLAGS_STAMP := $(B)/.flags-$(shell echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)

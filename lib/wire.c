@@ -1006,6 +1006,18 @@ rpc_encode_response(struct buf *out, uint32_t msgid, const struct rv *error,
 }
 
 void
+rpc_encode_result_head(struct buf *out, uint32_t msgid)
+{
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, wire_buf_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_int(&pk, RPC_RESPONSE);
+	msgpack_pack_uint32(&pk, msgid);
+	msgpack_pack_nil(&pk);
+}
+
+void
 rpc_encode_notify(struct buf *out, const char *method, const struct rv *params_item)
 {
 	msgpack_packer pk;

@@ -108,6 +108,9 @@ void rpc_encode_request(struct buf *out, uint32_t msgid, const char *method,
 /* error or result may be NULL (encoded as nil). */
 void rpc_encode_response(struct buf *out, uint32_t msgid, const struct rv *error,
     const struct rv *result);
+/* The start of a successful response, [1, msgid, nil, ...]: the
+ * result's encoded bytes follow (an answer kept already encoded). */
+void rpc_encode_result_head(struct buf *out, uint32_t msgid);
 /* params_item is the one element of the params array. */
 void rpc_encode_notify(struct buf *out, const char *method, const struct rv *params_item);
 

@@ -482,7 +482,7 @@ static int agent_remove_absence(struct call *c)
 	{ "weekly_hours", P_STR, false, 1, 10, NULL }
 
 const struct method agent_methods[] = {
-	{ "agent.list", agent_list, READERS, 0,
+	{ "agent.list", agent_list, READERS, M_PAGE,
 	  "agents by name; filters service, team, trade, active, query (code or name)", {
 		{ "service_id", P_ID, false, 0, 0, NULL },
 		{ "team_id", P_ID, false, 0, 0, NULL },

@@ -517,7 +517,7 @@ const struct method asset_methods[] = {
 	{ "asset.get", asset_get, ROLE_ALL, 0, "one asset with its attributes and documents", {
 		{ "id", P_ID, true, 0, 0, NULL },
 		{ 0 } } },
-	{ "asset.list", asset_list, ROLE_ALL, 0,
+	{ "asset.list", asset_list, ROLE_ALL, M_PAGE,
 	  "assets filtered by type, service, site, parent, status and condition; "
 	  "sorted by code, name or condition (worst first)", {
 		{ "type_id", P_ID, false, 0, 0, NULL },
@@ -530,7 +530,7 @@ const struct method asset_methods[] = {
 		{ "sort", P_CHOICE, false, 0, 0, list_sorts },
 		PAGE_PARAMS(500),
 		{ 0 } } },
-	{ "asset.children", asset_children, ROLE_ALL, 0,
+	{ "asset.children", asset_children, ROLE_ALL, M_PAGE,
 	  "the children of an asset by code; without id, the assets at the top "
 	  "(of site_id when given)", {
 		{ "id", P_ID, false, 0, 0, NULL },
@@ -555,7 +555,7 @@ const struct method asset_methods[] = {
 		{ "type_id", P_ID, false, 0, 0, NULL },
 		{ "limit", P_INT, false, 1, 500, NULL },
 		{ 0 } } },
-	{ "asset.conditions", asset_conditions, ROLE_ALL, 0,
+	{ "asset.conditions", asset_conditions, ROLE_ALL, M_PAGE,
 	  "an asset's condition history, newest first", {
 		{ "id", P_ID, true, 0, 0, NULL },
 		PAGE_PARAMS(500),

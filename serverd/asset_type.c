@@ -233,7 +233,7 @@ out:
 }
 
 const struct method asset_type_methods[] = {
-	{ "asset_type.list", asset_type_list, ROLE_ALL, 0,
+	{ "asset_type.list", asset_type_list, ROLE_ALL, M_PAGE,
 	  "the asset types with the attributes each declares", { { 0 } } },
 	{ "asset_type.get", asset_type_get, ROLE_ALL, 0, "one asset type, by id or by code", {
 		{ "id", P_ID, false, 0, 0, NULL },

@@ -50,7 +50,7 @@ static int audit_list(struct call *c)
 }
 
 const struct method audit_methods[] = {
-	{ "audit.list", audit_list, ROLE_ADMIN, 0,
+	{ "audit.list", audit_list, ROLE_ADMIN, M_PAGE,
 	  "the audit log, newest first, filtered by entity, user, method or time", {
 		{ "entity", P_STR, false, 1, 64, NULL },
 		{ "entity_id", P_ID, false, 0, 0, NULL },

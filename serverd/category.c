@@ -134,7 +134,7 @@ static int category_update(struct call *c)
 	{ "delay_low", P_INT, false, 0, 365, NULL }
 
 const struct method category_methods[] = {
-	{ "category.list", category_list, ROLE_ALL, 0,
+	{ "category.list", category_list, ROLE_ALL, M_PAGE,
 	  "request categories with their service and target delays (all: the inactive too)", {
 		{ "all", P_BOOL, false, 0, 0, NULL },
 		{ 0 } } },

@@ -39,6 +39,8 @@ static const struct config_key config_keys[] = {
 	{ "db_retries", K_INT, OFF(db_retries), 0, 100 },
 	{ "log_level", K_LEVEL, OFF(log_level), 0, 0 },
 	{ "search_index", K_BOOL, OFF(search_index), 0, 0 },
+	{ "page_cache_size", K_SIZE, OFF(page_cache_size), 0, 4LL << 30 },
+	{ "page_cache_age", K_INT, OFF(page_cache_age), 1, 3600 },
 };
 
 void config_defaults(struct config *cfg)
@@ -61,6 +63,8 @@ void config_defaults(struct config *cfg)
 	cfg->db_retries = 3;
 	cfg->log_level = LOG_INFO;
 	cfg->search_index = 1;
+	cfg->page_cache_size = 64u << 20;
+	cfg->page_cache_age = 5;
 }
 
 /* Sizes accept a k, M or G suffix: max_output = 16M. */

@@ -27,6 +27,8 @@ struct config {
 	int db_retries;                    /* retries after serialization failure/deadlock */
 	int log_level;
 	int search_index;                  /* 1: asset search from an index in memory */
+	size_t page_cache_size;            /* bytes of list pages kept; 0: none */
+	int page_cache_age;                /* seconds a page is kept with no change heard */
 };
 
 void config_defaults(struct config *cfg);

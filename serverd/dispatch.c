@@ -166,12 +166,10 @@ static bool db_simple(struct call *c, const char *sql)
 	return ok;
 }
 
-#define PARAMS_DIGEST_BYTES 32
-
 /* What a replay must repeat: the checked arguments, in the order of the
  * method's spec, so that the order of the client's keys does not
  * matter. */
-static void call_params_digest(const struct call *c, unsigned char *out)
+void call_params_digest(const struct call *c, unsigned char *out)
 {
 	struct buf b;
 

@@ -32,6 +32,11 @@ void call_run(struct call *c, struct worker *w, uint32_t msgid, struct buf *out)
 /* Encodes c's outcome (c->err or c->result) as the response for msgid. */
 void call_encode(struct call *c, uint32_t msgid, struct buf *out);
 void call_reset_outcome(struct call *c);
+/* A digest of c's checked arguments, in the order of the method's spec
+ * (request_key aside): what a replay must repeat, and part of a page's
+ * key in the page cache. */
+#define PARAMS_DIGEST_BYTES 32
+void call_params_digest(const struct call *c, unsigned char *out);
 
 void caller_copy(struct caller *dst, const struct caller *src);
 void caller_clear(struct caller *w);

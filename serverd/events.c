@@ -9,6 +9,7 @@
 #include <string.h>
 #include "log.h"
 #include "method.h"
+#include "page_cache.h"
 #include "regied.h"
 #include "search_index.h"
 #include "xmalloc.h"
@@ -81,6 +82,7 @@ static void listen_drop(const char *why)
 		/* Revocations are not heard from now on. */
 		if (ls.state == LS_LISTENING)
 			net_sessions_revalidate();
+		page_cache_feed(false);
 		log_warn("event listener: %s", why);
 		PQfinish(ls.pg);
 		ls.pg = NULL;
@@ -95,7 +97,13 @@ static void listen_drop(const char *why)
 static void listen_handle_notify(PGnotify *n)
 {
 	char err[128];
-	struct rv *ev = rv_from_json(n->extra, err, sizeof err);
+	struct rv *ev;
+
+	/* A change committed here or on another instance: no page from
+	 * before it may be answered once its event is out. */
+	if (strcmp(n->relname, "regie") == 0)
+		page_cache_changed();
+	ev = rv_from_json(n->extra, err, sizeof err);
 
 	if (ev == NULL || ev->type != RV_MAP) {
 		log_warn("event listener: unreadable payload on %s: %s", n->relname, err);
@@ -134,6 +142,7 @@ static void listen_read(void)
 	if (ls.listen_due && !PQisBusy(ls.pg)) {
 		ls.listen_due = false;
 		search_index_feed_started();
+		page_cache_feed(true);
 	}
 	if (ls.resync_due && !PQisBusy(ls.pg)) {
 		ls.resync_due = false;

@@ -96,6 +96,7 @@ enum method_flags {
 	M_ANON     = 1u << 0,  /* callable before login */
 	M_MUTATES  = 1u << 1,  /* writes: takes request_key, runs read-write */
 	M_LOOP     = 1u << 2,  /* answered on the event loop, no database */
+	M_PAGE     = 1u << 3,  /* a read whose answer the page cache may keep; takes fresh */
 };
 
 #define METHOD_MAX_PARAMS 24
@@ -117,6 +118,7 @@ struct call {
 	struct worker *worker;       /* the thread running it; NULL on the loop */
 	void *conn;                  /* M_LOOP methods only: the connection */
 	const char *request_key;     /* M_MUTATES: the client's retry key, or NULL */
+	bool fresh;                  /* M_PAGE: read the database, not the page cache */
 
 	struct rv *result;           /* set by the handler on success */
 	enum rerr err;

@@ -30,6 +30,7 @@
 #include "bufev.h"
 #include "dispatch.h"
 #include "log.h"
+#include "page_cache.h"
 #include "pool.h"
 #include "regied.h"
 #include "search_index.h"
@@ -227,11 +228,32 @@ static void job_free(struct job *j)
 
 static void maybe_finish_stop(void);
 
+/* A page asked before anything changed is kept, encoded, for the next
+ * caller with the same key. The reply is [1, msgid, nil, result]: what
+ * follows the head is the result. */
+static void job_keep_page(struct job *j)
+{
+	struct buf head;
+
+	buf_init(&head);
+	rpc_encode_result_head(&head, j->msgid);
+	if (j->reply.len > head.len && memcmp(j->reply.data, head.data, head.len) == 0)
+		page_cache_store(&j->page, j->page_gen, j->reply.data + head.len,
+		    j->reply.len - head.len);
+	buf_free(&head);
+}
+
 static void job_done_call(struct job *j)
 {
 	struct conn *cn = j->owner;
 
 	cn->inflight--;
+	/* Before the answer leaves: whoever hears of this write, from the
+	 * answer or from its event, must not be shown a page from before. */
+	if (j->call.method->flags & M_MUTATES)
+		page_cache_changed();
+	else if (j->page_wanted && j->call.err == RERR_OK)
+		job_keep_page(j);
 	if (!cn->dead) {
 		if (j->call.err == RERR_OK || j->call.session.clear)
 			conn_apply_session(cn, &j->call.session);
@@ -299,6 +321,21 @@ static void conn_request(struct conn *cn, struct rpc_msg *m)
 		conn_write(cn, &j->reply);
 		job_free(j);
 		return;
+	}
+	if ((method->flags & M_PAGE) && page_cache_usable() && !cn->who.revalidate) {
+		const uint8_t *page;
+		size_t len;
+
+		page_cache_key(&j->call, &j->page);
+		if (!j->call.fresh && (page = page_cache_find(&j->page, &len)) != NULL) {
+			rpc_encode_result_head(&j->reply, j->msgid);
+			buf_add(&j->reply, page, len);
+			conn_write(cn, &j->reply);
+			job_free(j);
+			return;
+		}
+		j->page_wanted = true;
+		j->page_gen = page_cache_generation();
 	}
 	if (method->flags & M_LOOP) {
 		j->call.conn = cn;
@@ -704,6 +741,24 @@ void conn_subscribe(struct conn *cn, const char *const *names, size_t n)
 	}
 }
 
+struct rv *server_stats(void)
+{
+	struct rv *r = rv_map();
+	struct conn *cn;
+	int64_t sessions = 0;
+
+	TAILQ_FOREACH(cn, &net.conns, entry) {
+		if (!cn->dead && cn->has_session)
+			sessions++;
+	}
+	rv_set_int(r, "connections", net.nconns);
+	rv_set_int(r, "sessions", sessions);
+	rv_set_int(r, "calls_in_flight", pool_busy(net.pool));
+	rv_set_int(r, "workers", net.cfg->pool_size);
+	rv_set(r, "page_cache", page_cache_stats());
+	return r;
+}
+
 int64_t conn_session_expires(const struct conn *cn)
 {
 	return cn->has_session ? cn->who.expires : 0;
@@ -835,6 +890,9 @@ static void reload_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	config_keep_fixed(next, net.cfg);
 	log_set_level(next->log_level);
+	if (next->page_cache_size != net.cfg->page_cache_size ||
+	    next->page_cache_age != net.cfg->page_cache_age)
+		page_cache_configure(next->page_cache_size, next->page_cache_age * 1000);
 	net.retired = xreallocarray(net.retired, net.nretired + 1, sizeof *net.retired);
 	net.retired[net.nretired++] = next;
 	net.cfg = next;
@@ -877,6 +935,7 @@ int server_run(struct config *cfg, config_reload_fn reload)
 		}
 	}
 	net.pool = pool_new(net.base, cfg->pool_size, cfg->database);
+	page_cache_configure(cfg->page_cache_size, cfg->page_cache_age * 1000);
 	search_index_init(net.base, net.pool, cfg->search_index != 0);
 	if (events_start(net.base, cfg->database) != 0) {
 		rc = 1;
@@ -901,6 +960,7 @@ out:
 	if (net.pool != NULL)
 		pool_free(net.pool);
 	search_index_free();
+	page_cache_free();
 	while (!TAILQ_EMPTY(&net.conns))
 		conn_close(TAILQ_FIRST(&net.conns), NULL);
 	if (net.stop_timer)

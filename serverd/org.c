@@ -259,7 +259,7 @@ static int site_update(struct call *c)
 	{ "lon", P_STR, false, 0, 20, NULL }
 
 const struct method org_methods[] = {
-	{ "service.list", service_list, ROLE_ALL, 0,
+	{ "service.list", service_list, ROLE_ALL, M_PAGE,
 	  "the services (ateliers) by name; kind technical or requesting", {
 		{ "kind", P_CHOICE, false, 0, 0, service_kinds },
 		{ 0 } } },
@@ -280,7 +280,7 @@ const struct method org_methods[] = {
 		{ "name", P_STR, false, 1, 200, NULL },
 		{ "kind", P_CHOICE, false, 0, 0, service_kinds },
 		{ 0 } } },
-	{ "site.list", site_list, ROLE_ALL, 0,
+	{ "site.list", site_list, ROLE_ALL, M_PAGE,
 	  "sites by name, optionally those whose code or name starts with query; "
 	  "a referent sees only their sites", {
 		{ "query", P_STR, false, 1, 200, NULL },

@@ -365,7 +365,7 @@ static int failure_create(struct call *c)
 	{ "trade", P_STR, false, 0, 32, NULL }
 
 const struct method org_work_methods[] = {
-	{ "team.list", team_list, READERS, 0,
+	{ "team.list", team_list, READERS, M_PAGE,
 	  "teams by name, with their number of active members; optionally of one service", {
 		{ "service_id", P_ID, false, 0, 0, NULL },
 		{ 0 } } },
@@ -385,7 +385,7 @@ const struct method org_work_methods[] = {
 		{ "name", P_STR, false, 1, 200, NULL },
 		{ "active", P_BOOL, false, 0, 0, NULL },
 		{ 0 } } },
-	{ "contractor.list", contractor_list, READERS, 0,
+	{ "contractor.list", contractor_list, READERS, M_PAGE,
 	  "contractors by name; filters query (name or contact), trade, active", {
 		{ "query", P_STR, false, 1, 200, NULL },
 		{ "trade", P_STR, false, 1, 32, NULL },
@@ -407,7 +407,7 @@ const struct method org_work_methods[] = {
 		CONTRACTOR_FIELDS(false),
 		{ "active", P_BOOL, false, 0, 0, NULL },
 		{ 0 } } },
-	{ "failure.list", failure_list, READERS, 0,
+	{ "failure.list", failure_list, READERS, M_PAGE,
 	  "active failure codes: those of asset_type_id and the generic ones; by kind, parent", {
 		{ "asset_type_id", P_ID, false, 0, 0, NULL },
 		{ "kind", P_CHOICE, false, 0, 0, failure_kinds },

@@ -277,6 +277,7 @@ int params_check(struct call *c, const struct method *m, const struct rv *params
 {
 	c->method = m;
 	c->request_key = NULL;
+	c->fresh = false;
 	memset(c->args, 0, sizeof c->args);
 	if (params != NULL && params->type != RV_MAP)
 		return call_fail(c, RERR_INVALID, NULL, "params must be a map");
@@ -296,6 +297,13 @@ int params_check(struct call *c, const struct method *m, const struct rv *params
 				return call_fail(c, RERR_INVALID, "request_key",
 				    "request_key must be a string of 1 to %d bytes", REQUEST_KEY_MAX);
 			c->request_key = v->s.ptr;
+			continue;
+		}
+		/* The user asked to fetch again (F5): not a page from memory. */
+		if (strcmp(pair->key, "fresh") == 0 && (m->flags & M_PAGE)) {
+			if (pair->val->type != RV_BOOL)
+				return call_fail(c, RERR_INVALID, "fresh", "fresh must be true or false");
+			c->fresh = pair->val->b;
 			continue;
 		}
 		i = spec_index(m, pair->key);

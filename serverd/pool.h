@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include "buf.h"
 #include "method.h"
+#include "page_cache.h"
 
 struct event_base;
 struct pool;
@@ -26,6 +27,9 @@ struct job {
 	struct rv *request;          /* owns what call.args point into */
 	struct call call;
 	struct buf reply;            /* the encoded response */
+	bool page_wanted;            /* keep the answer in the page cache */
+	uint64_t page_gen;           /* the cache's generation when the call started */
+	struct page_key page;
 };
 
 struct pool *pool_new(struct event_base *base, int nworkers, const char *conninfo);

@@ -30,6 +30,9 @@ struct conn;
  * (unknown topics are refused by the caller first). */
 void conn_subscribe(struct conn *cn, const char *const *topics, size_t n);
 int64_t conn_session_expires(const struct conn *cn);
+/* What system.stats shows: connections, sessions, calls in flight and
+ * the page cache's counters. */
+struct rv *server_stats(void);
 
 /* Events (events.c). A topic, the roles that may receive it, and the
  * roles whose view of it is narrowed: a session holding only narrowed

@@ -1033,7 +1033,7 @@ const struct method request_methods[] = {
 	{ "request.get", request_get, ROLE_ALL, 0, "one request with its timeline", {
 		{ "id", P_ID, true, 0, 0, NULL },
 		{ 0 } } },
-	{ "request.list", request_list, ROLE_ALL, 0,
+	{ "request.list", request_list, ROLE_ALL, M_PAGE,
 	  "requests newest first, filtered (status 'open': submitted or needs_info)", {
 		{ "status", P_CHOICE, false, 0, 0, status_filters },
 		{ "service_id", P_ID, false, 0, 0, NULL },
@@ -1046,13 +1046,13 @@ const struct method request_methods[] = {
 		{ "limit", P_INT, false, 1, 500, NULL },
 		{ "after", P_CURSOR, false, 0, 0, NULL },
 		{ 0 } } },
-	{ "request.mine", request_mine, FILERS, 0,
+	{ "request.mine", request_mine, FILERS, M_PAGE,
 	  "the requests filed by or for the caller, newest first", {
 		{ "status", P_CHOICE, false, 0, 0, status_filters },
 		{ "limit", P_INT, false, 1, 500, NULL },
 		{ "after", P_CURSOR, false, 0, 0, NULL },
 		{ 0 } } },
-	{ "request.queue", request_queue, DECIDERS, 0,
+	{ "request.queue", request_queue, DECIDERS, M_PAGE,
 	  "submitted requests of the caller's services, most urgent then oldest first", {
 		{ "service_id", P_ID, false, 0, 0, NULL },
 		{ "limit", P_INT, false, 1, 500, NULL },

@@ -73,11 +73,23 @@ static int system_describe(struct call *c)
 			rv_set_bool(p, "required", false);
 			rv_push(params, p);
 		}
+		if (m->flags & M_PAGE) {
+			struct rv *p = rv_map();
+			rv_set_str(p, "name", "fresh");
+			rv_set_str(p, "type", "boolean");
+			rv_set_bool(p, "required", false);
+			rv_push(params, p);
+		}
 		rv_set(entry, "params", params);
 		rv_push(list, entry);
 	}
 	rv_set(r, "methods", list);
 	return call_ok(c, r);
+}
+
+static int system_stats(struct call *c)
+{
+	return call_ok(c, server_stats());
 }
 
 const struct method system_methods[] = {
@@ -87,5 +99,7 @@ const struct method system_methods[] = {
 	  "answers at once with the server's time", { { 0 } } },
 	{ "system.describe", system_describe, ROLE_ALL, M_LOOP,
 	  "every method with its parameters, roles and help", { { 0 } } },
+	{ "system.stats", system_stats, ROLE_ADMIN, M_LOOP,
+	  "connections, sessions, calls in flight and the page cache's counters", { { 0 } } },
 	{ 0 }
 };

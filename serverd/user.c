@@ -354,7 +354,7 @@ out:
 	{ "sites", P_IDLIST, false, 0, 10000, NULL }
 
 const struct method user_methods[] = {
-	{ "user.list", user_list, ROLE_ADMIN, 0,
+	{ "user.list", user_list, ROLE_ADMIN, M_PAGE,
 	  "users by login, filtered by text, role or state", {
 		{ "query", P_STR, false, 0, 200, NULL },
 		{ "role", P_STR, false, 1, 32, NULL },

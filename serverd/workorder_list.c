@@ -266,7 +266,7 @@ const struct method workorder_list_methods[] = {
 	  "one work order with its cost, lines and timeline", {
 		{ "id", P_ID, true, 0, 0, NULL },
 		{ 0 } } },
-	{ "workorder.list", workorder_list, ROLE_ALL, 0,
+	{ "workorder.list", workorder_list, ROLE_ALL, M_PAGE,
 	  "work orders newest first, filtered (status 'open': not done, closed or cancelled)", {
 		{ "service_id", P_ID, false, 0, 0, NULL },
 		{ "status", P_CHOICE, false, 0, 0, status_filters },
@@ -280,12 +280,12 @@ const struct method workorder_list_methods[] = {
 		{ "query", P_STR, false, 1, 200, NULL },
 		PAGING,
 		{ 0 } } },
-	{ "workorder.mine", workorder_mine, ROLE_STAFF, 0,
+	{ "workorder.mine", workorder_mine, ROLE_STAFF, M_PAGE,
 	  "the open work orders the caller is assigned to, most urgent then nearest target", {
 		{ "status", P_CHOICE, false, 0, 0, status_filters },
 		PAGING,
 		{ 0 } } },
-	{ "workorder.asset_history", workorder_asset_history, ROLE_ALL, 0,
+	{ "workorder.asset_history", workorder_asset_history, ROLE_ALL, M_PAGE,
 	  "every work order of an asset and of what it contains, newest first", {
 		{ "asset_id", P_ID, true, 0, 0, NULL },
 		PAGING,

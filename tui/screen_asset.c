@@ -158,20 +158,14 @@ asset_pump(struct asset_screen *as)
 	size_t page;
 
 	while (table_need(&as->children, &page, &after)) {
-		params = rv_map();
+		params = table_params(&as->children, after);
 		rv_set_int(params, "id", as->id);
-		rv_set_int(params, "limit", (int64_t)as->children.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&as->children, page,
 		    app_call(&as->base, TAG_CHILDREN, "asset.children", params));
 	}
 	while (table_need(&as->history, &page, &after)) {
-		params = rv_map();
+		params = table_params(&as->history, after);
 		rv_set_int(params, "id", as->id);
-		rv_set_int(params, "limit", (int64_t)as->history.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&as->history, page,
 		    app_call(&as->base, TAG_HISTORY, "asset.conditions", params));
 	}
@@ -186,12 +180,13 @@ asset_fetch(struct asset_screen *as)
 	app_call(&as->base, TAG_GET, "asset.get", params);
 }
 
+/* fresh: the user asked (F5), the lists past the server's page cache. */
 static void
-asset_reload(struct asset_screen *as)
+asset_reload(struct asset_screen *as, bool fresh)
 {
 	asset_fetch(as);
-	table_reload(&as->children);
-	table_reload(&as->history);
+	(fresh ? table_reload_fresh : table_reload)(&as->children);
+	(fresh ? table_reload_fresh : table_reload)(&as->history);
 	asset_pump(as);
 }
 
@@ -552,7 +547,7 @@ asset_on_timer(struct screen *s, int tag)
 	if (tag != TIMER_RELOAD)
 		return;
 	if (as->reload_self)
-		asset_reload(as);
+		asset_reload(as, false);
 	else if (as->reload_children) {
 		table_reload(&as->children);
 		asset_pump(as);
@@ -567,7 +562,7 @@ asset_on_show(struct screen *s)
 
 	if (as->reload_on_show) {
 		as->reload_on_show = false;
-		asset_reload(as);
+		asset_reload(as, false);
 	}
 }
 
@@ -702,7 +697,7 @@ asset_key(struct screen *s, int key)
 		free(q);
 		break;
 	case AD_RELOAD:
-		asset_reload(as);
+		asset_reload(as, true);
 		break;
 	case AD_BACK:
 		app_pop();

@@ -93,6 +93,7 @@ struct assets_screen {
 	bool top_loading;
 	bool reloading;
 	bool stale_list, stale_tree;	/* changed while hidden */
+	bool fresh;		/* F5: what is asked now skips the server's page cache */
 	struct tree_ask *asks;
 	size_t nasks;
 	char *site_label;	/* the site filtered by, for the next dialog */
@@ -138,14 +139,11 @@ assets_pump(struct assets_screen *as)
 	size_t page, i;
 
 	while (table_need(&as->list, &page, &after)) {
-		params = rv_map();
+		params = table_params(&as->list, after);
 		for (i = 0; as->filter != NULL && i < as->filter->m.n; i++)
 			rv_set(params, as->filter->m.items[i].key,
 			    rv_copy(as->filter->m.items[i].val));
 		rv_set_str(params, "sort", sorts[as->sort]);
-		rv_set_int(params, "limit", (int64_t)as->list.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&as->list, page, app_call(&as->base, TAG_PAGE, "asset.list", params));
 	}
 }
@@ -172,6 +170,8 @@ assets_tree_ask(struct assets_screen *as, enum asset_node_kind kind, int64_t id,
 	rv_set_int(params, "limit", TREE_PAGE);
 	if (after != NULL)
 		rv_set_str(params, "after", after);
+	if (as->fresh)
+		rv_set_bool(params, "fresh", true);
 	as->asks = xreallocarray(as->asks, as->nasks + 1, sizeof *as->asks);
 	as->asks[as->nasks].kind = kind;
 	as->asks[as->nasks].id = id;
@@ -599,7 +599,7 @@ assets_show(struct assets_screen *as)
 {
 	if (as->mode == MODE_LIST && as->stale_list) {
 		as->stale_list = false;
-		table_reload(&as->list);
+		(as->fresh ? table_reload_fresh : table_reload)(&as->list);
 	} else if (as->mode == MODE_TREE && as->stale_tree) {
 		as->stale_tree = false;
 		if (as->tree.n > 0)
@@ -613,10 +613,12 @@ assets_show(struct assets_screen *as)
 /* Everything may have changed: what is shown is fetched again now, the
  * rest when shown. */
 static void
-assets_reload(struct assets_screen *as)
+assets_reload(struct assets_screen *as, bool fresh)
 {
 	as->stale_list = as->stale_tree = true;
+	as->fresh = fresh;
 	assets_show(as);
+	as->fresh = false;
 	if (as->mode == MODE_SEARCH && as->searched != NULL && *as->searched != '\0')
 		assets_search_send(as);
 }
@@ -640,7 +642,7 @@ assets_on_timer(struct screen *s, int tag)
 	if (tag == TAG_SEARCH_TIMER)
 		assets_search_send(as);
 	else if (tag == TAG_EVENT_TIMER) {
-		assets_reload(as);
+		assets_reload(as, false);
 	}
 }
 
@@ -651,7 +653,7 @@ assets_on_show(struct screen *s)
 
 	if (as->reload_on_show) {
 		as->reload_on_show = false;
-		assets_reload(as);
+		assets_reload(as, false);
 	}
 }
 
@@ -870,7 +872,7 @@ assets_key(struct screen *s, int key)
 		free(label);
 		break;
 	case AS_RELOAD:
-		assets_reload(as);
+		assets_reload(as, true);
 		break;
 	case AS_BACK:
 		if (as->filter != NULL && as->mode == MODE_LIST) {

@@ -90,13 +90,10 @@ audit_pump(struct audit_screen *as)
 	size_t page, i;
 
 	while (table_need(&as->table, &page, &after)) {
-		params = rv_map();
+		params = table_params(&as->table, after);
 		for (i = 0; as->search != NULL && i < as->search->m.n; i++)
 			rv_set(params, as->search->m.items[i].key,
 			    rv_copy(as->search->m.items[i].val));
-		rv_set_int(params, "limit", (int64_t)as->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&as->table, page,
 		    app_call(&as->base, TAG_PAGE, "audit.list", params));
 	}
@@ -353,7 +350,7 @@ audit_key(struct screen *s, int key)
 		table_sort_next(&as->table);
 		break;
 	case AA_RELOAD:
-		table_reload(&as->table);
+		table_reload_fresh(&as->table);
 		break;
 	case AA_BACK:
 		if (as->table.filter != NULL) {

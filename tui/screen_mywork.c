@@ -143,10 +143,7 @@ mine_pump(struct mine_screen *ms)
 	size_t page;
 
 	while (table_need(&ms->table, &page, &after)) {
-		params = rv_map();
-		rv_set_int(params, "limit", (int64_t)ms->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
+		params = table_params(&ms->table, after);
 		table_sent(&ms->table, page, app_call(&ms->base, TAG_PAGE, "workorder.mine",
 		    params));
 	}
@@ -590,7 +587,7 @@ mine_key(struct screen *s, int key)
 		mine_ask_part(ms);
 		break;
 	case MA_RELOAD:
-		table_reload(t);
+		table_reload_fresh(t);
 		break;
 	case MA_BACK:
 		app_pop();

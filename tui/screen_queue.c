@@ -109,10 +109,7 @@ queue_pump(struct queue_screen *qs)
 	size_t page;
 
 	while (table_need(&qs->table, &page, &after)) {
-		params = rv_map();
-		rv_set_int(params, "limit", (int64_t)qs->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
+		params = table_params(&qs->table, after);
 		table_sent(&qs->table, page, app_call(&qs->base, TAG_PAGE, "request.queue",
 		    params));
 	}
@@ -606,7 +603,7 @@ queue_key(struct screen *s, int key)
 		table_clear_selection(t);
 		break;
 	case QA_RELOAD:
-		table_reload(t);
+		table_reload_fresh(t);
 		break;
 	case QA_BACK:
 		if (t->nsel > 0)

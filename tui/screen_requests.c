@@ -78,12 +78,9 @@ mine_pump(struct mine_screen *ms)
 	size_t page;
 
 	while (table_need(&ms->table, &page, &after)) {
-		params = rv_map();
+		params = table_params(&ms->table, after);
 		if (ms->open_only)
 			rv_set_str(params, "status", "open");
-		rv_set_int(params, "limit", (int64_t)ms->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&ms->table, page, app_call(&ms->base, TAG_PAGE, "request.mine",
 		    params));
 	}
@@ -175,7 +172,7 @@ mine_key(struct screen *s, int key)
 		table_reset(t);
 		break;
 	case MR_RELOAD:
-		table_reload(t);
+		table_reload_fresh(t);
 		break;
 	case MR_BACK:
 		app_pop();

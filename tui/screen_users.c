@@ -97,10 +97,7 @@ users_pump(struct users_screen *us)
 	size_t page;
 
 	while (table_need(&us->table, &page, &after)) {
-		params = rv_map();
-		rv_set_int(params, "limit", (int64_t)us->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
+		params = table_params(&us->table, after);
 		if (us->query != NULL)
 			rv_set_str(params, "query", us->query);
 		table_sent(&us->table, page,
@@ -411,7 +408,7 @@ users_key(struct screen *s, int key)
 		table_sort_next(&us->table);
 		break;
 	case UA_RELOAD:
-		table_reload(&us->table);
+		table_reload_fresh(&us->table);
 		break;
 	case UA_BACK:
 		/* Esc undoes the last narrowing first: filter, selection, then

@@ -107,7 +107,7 @@ wos_pump(struct wos_screen *ws)
 	size_t page;
 
 	while (table_need(&ws->table, &page, &after)) {
-		params = rv_map();
+		params = table_params(&ws->table, after);
 		if (ws->service_id != 0)
 			rv_set_int(params, "service_id", ws->service_id);
 		if (ws->status != NULL)
@@ -118,9 +118,6 @@ wos_pump(struct wos_screen *ws)
 			rv_set_bool(params, "overdue", true);
 		if (ws->query != NULL)
 			rv_set_str(params, "query", ws->query);
-		rv_set_int(params, "limit", (int64_t)ws->table.page_size);
-		if (after != NULL)
-			rv_set_str(params, "after", after);
 		table_sent(&ws->table, page, app_call(&ws->base, TAG_PAGE, "workorder.list",
 		    params));
 	}
@@ -340,7 +337,7 @@ wos_key(struct screen *s, int key)
 		wos_refetch(ws);
 		break;
 	case WL_RELOAD:
-		table_reload(t);
+		table_reload_fresh(t);
 		break;
 	case WL_BACK:
 		/* Esc undoes the narrowing first, then leaves. */

@@ -159,6 +159,7 @@ table_reset(struct table *t)
 	t->busy = false;
 	t->want_end = false;
 	t->refreshing = false;
+	t->fresh = false;
 	t->cur = t->top = 0;
 	t->keep = false;
 	t->capped = false;
@@ -263,6 +264,7 @@ table_reload(struct table *t)
 	struct table_row *row = table_current(t);
 	size_t pc, i;
 
+	t->fresh = false;
 	t->keep = row != NULL;
 	t->keep_id = row != NULL ? row->id : 0;
 	free(t->error);
@@ -298,6 +300,26 @@ table_reload(struct table *t)
 	if (t->ncursors > pc + 1)
 		table_cursors_truncate(t, pc + 1);
 	t->ended = false;
+}
+
+void
+table_reload_fresh(struct table *t)
+{
+	table_reload(t);
+	t->fresh = true;
+}
+
+struct rv *
+table_params(const struct table *t, const char *after)
+{
+	struct rv *params = rv_map();
+
+	rv_set_int(params, "limit", (int64_t)t->page_size);
+	if (after != NULL)
+		rv_set_str(params, "after", after);
+	if (t->fresh)
+		rv_set_bool(params, "fresh", true);
+	return params;
 }
 
 bool
@@ -466,6 +488,8 @@ table_loaded(struct table *t, uint32_t id, const struct rv *result)
 		else
 			t->refresh_page = k + 1;
 	}
+	if (!t->refreshing)
+		t->fresh = false;
 	free(t->error);
 	t->error = NULL;
 
@@ -500,6 +524,7 @@ table_failed(struct table *t, uint32_t id, const char *why)
 		return;
 	t->busy = false;
 	t->refreshing = false;
+	t->fresh = false;
 	t->want_end = false;
 	free(t->error);
 	t->error = xstrdup(why != NULL ? why : "");

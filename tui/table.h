@@ -83,6 +83,7 @@ struct table {
 	bool want_end;		/* End was pressed: page on to the last */
 	bool refreshing;	/* fetching again, in place, from refresh_page on */
 	size_t refresh_page;
+	bool fresh;		/* the user asked: past the server's page cache */
 	char *error;		/* why the last load failed */
 
 	/* The cursor and the first row shown: row numbers, or positions in
@@ -119,6 +120,12 @@ void table_reset(struct table *t);
 /* Fetches again what is shown, putting the cursor back on the same row
  * if it is still there. */
 void table_reload(struct table *t);
+/* The same when the user asks (F5): the pages are read from the
+ * database, not from the server's memory, until the reload is done. */
+void table_reload_fresh(struct table *t);
+/* The params of a list call for the page table_need chose: limit, after
+ * and fresh; the screen adds its filters. */
+struct rv *table_params(const struct table *t, const char *after);
 
 /* The page to fetch now, if any: its number and the `after` to send
  * (NULL for the first page). Then call table_sent with the call's id. */

@@ -157,6 +157,22 @@ static char *log_in(struct regie_client *c, const char *login, const char *passw
 	return out;
 }
 
+/* regied's page cache counters (system.stats, admins only): how many
+ * calls it answered from memory, so a figure says what it measured.
+ * Both -1 when the login may not read them. */
+static void cache_counts(struct regie_client *c, long long *hits, long long *misses)
+{
+	struct rv *result = NULL, *error = NULL;
+
+	*hits = *misses = -1;
+	if (regie_call_sync(c, "system.stats", NULL, &result, &error, 60000) == 0) {
+		*hits = rv_path_int(result, "page_cache.hits", -1);
+		*misses = rv_path_int(result, "page_cache.misses", -1);
+	}
+	rv_free(result);
+	rv_free(error);
+}
+
 static void record(struct samples *s, double ms)
 {
 	if (s->n == s->cap) {
@@ -533,6 +549,7 @@ int main(int argc, char **argv)
 	int nclients = 1, seconds = 10, n = 1000, rounds = 20, opt;
 	long pid = 0;
 	double t0, elapsed;
+	long long hits0, misses0, hits1, misses1;
 	const char *screens = NULL;
 
 	while ((opt = getopt(argc, argv, "s:m:u:p:c:T:f:W:U:A:n:P:r:L:l:")) != -1) {
@@ -625,6 +642,7 @@ int main(int argc, char **argv)
 		}
 		clients[i].list_turn = (size_t)i;
 	}
+	cache_counts(clients[0].conn[ROLE_MAIN], &hits0, &misses0);
 	t0 = now_ms();
 	b.deadline_ms = t0 + seconds * 1e3;
 	b.busy = nclients;
@@ -633,12 +651,15 @@ int main(int argc, char **argv)
 	event_base_dispatch(b.base);
 	elapsed = now_ms() - t0;
 	sort_samples(&b.latency);
+	cache_counts(clients[0].conn[ROLE_MAIN], &hits1, &misses1);
 	if (b.log != NULL)
 		fclose(b.log);
 	printf("mix=%s clients=%d transactions=%ld errors=%ld seconds=%.3f tps=%.1f p50_ms=%.3f "
-	    "p99_ms=%.3f max_ms=%.3f\n", mix, nclients, b.done, b.errors, elapsed / 1e3,
-	    b.done / (elapsed / 1e3),
-	    pct(&b.latency, 50), pct(&b.latency, 99), pct(&b.latency, 100));
+	    "p99_ms=%.3f max_ms=%.3f cache_hits=%lld cache_misses=%lld\n", mix, nclients, b.done,
+	    b.errors, elapsed / 1e3, b.done / (elapsed / 1e3),
+	    pct(&b.latency, 50), pct(&b.latency, 99), pct(&b.latency, 100),
+	    hits0 < 0 || hits1 < 0 ? -1 : hits1 - hits0,
+	    misses0 < 0 || misses1 < 0 ? -1 : misses1 - misses0);
 	/* Then a line per list screen, for run.sh's breakdown. */
 	for (size_t i = 0; b.mix == MIX_LIST && i < NLIST_CALLS; i++) {
 		sort_samples(&b.screen[i]);

@@ -10,8 +10,10 @@
 #                 migrations or the demo data change
 #   -T SECONDS    each side's time in a measure (default 10), run as
 #                 two halves
-#   -m MIXES      comma-separated among read, search, list, workflow
-#                 (default all four)
+#   -m MIXES      comma-separated among read, search, list, list_uncached,
+#                 workflow (default all five); list_uncached is the list
+#                 mix with regied's page cache off (page_cache_size = 0,
+#                 by SIGHUP), every page from PostgreSQL
 #   -c CLIENTS    comma-separated client counts (default 1,8,32)
 #   -n SESSIONS   idle logged-in sessions for the memory measure
 #                 (default 10000; 0 skips it)
@@ -25,8 +27,9 @@
 # statements in the same transactions, audit rows included) directly
 # against the same database, each for half the time, twice, in the
 # order regied, direct, direct, regied, so that both figures come from
-# one machine state. The list mix is also broken down by screen
-# (bench-screens.csv). Errors through regied and failed or aborted pgbench runs are
+# one machine state. The list mixes are also broken down by screen
+# (bench-screens.csv), and the share of calls regied answered from its
+# page cache is shown (system.stats). Errors through regied and failed or aborted pgbench runs are
 # reported, and make the exit status 1 once the table is written. The
 # dataset lives under /var/tmp/regie-bench-sSCALE as root (its cluster
 # runs as postgres), var/bench-sSCALE otherwise.
@@ -38,7 +41,7 @@ build=${REGIE_BUILD:-build}
 bindir=${REGIE_BIN_DIR:-$top}
 scale=20
 seconds=10
-mixes=read,search,list,workflow
+mixes=read,search,list,list_uncached,workflow
 clients=1,8,32
 sessions=10000
 subscribers=1000
@@ -160,10 +163,14 @@ workflow=$(sql "SELECT c.id || ',' || us.site_id || ',' || a.id || ' ' || r.logi
 # regied on its own port, with room for the sessions measure.
 port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
 addr=127.0.0.1:$port
-cat > "$work/regied.conf" <<EOF
+regied_config() { # extra lines
+	cat > "$work/regied.conf" <<EOF
 max_clients = $((sessions + subscribers + 200))
 login_max_failures = 1000
+$*
 EOF
+}
+regied_config
 ulimit -n $((sessions + subscribers + 1024)) 2>/dev/null || ulimit -n "$(ulimit -H -n)" 2>/dev/null || true
 "$regied" -c "$work/regied.conf" -l "$addr" -d "$conninfo" > "$out/regied.log" 2>&1 &
 regied_pid=$!
@@ -184,7 +191,7 @@ done
 csv=$out/bench.csv
 half=$(( (seconds + 1) / 2 ))
 table=$out/bench.txt
-echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio" > "$csv"
+echo "mix,clients,regied_tps,regied_p50_ms,regied_p99_ms,direct_tps,direct_p50_ms,direct_p99_ms,tps_ratio,p99_ratio,regied_cached" > "$csv"
 screens_csv=$out/bench-screens.csv
 echo "mix,clients,screen,regied_p50_ms,regied_p99_ms,direct_p50_ms,direct_p99_ms,p50_ratio,p99_ratio" > "$screens_csv"
 
@@ -255,6 +262,7 @@ regied_slice() { # mix clients seconds args...
 	line=$(grep '^mix=' "$work/regiebench.out" || true)
 	[ -n "$line" ] || die "regiebench $rmix failed"
 	echo "$(field "$line" transactions) $(field "$line" seconds)" >> "$work/regied.runs"
+	echo "$(field "$line" cache_hits) $(field "$line" cache_misses)" >> "$work/regied.cache"
 	cat "$work/slice.lat" >> "$work/regied.lat"
 	errors=$(field "$line" errors)
 	[ "${errors:-0}" = 0 ] ||
@@ -272,6 +280,26 @@ tps_of() { # runs file
 latency_of() { # lat file [name]
 	awk -v n="${2:-}" 'n == "" || $2 == n { print $1 }' "$1" | sort -n > "$work/lat"
 	percentiles "$work/lat"
+}
+
+# The share of regied's calls answered from its page cache, "-" when
+# unknown.
+cached_of() { # cache file
+	awk '$1 < 0 || $2 < 0 { bad = 1 } { h += $1; m += $2 }
+	    END { if (bad || h + m == 0) print "-"; else printf "%d%%\n", 100 * h / (h + m) }' "$1"
+}
+
+# SIGHUP with a configuration: extra lines after the base ones. Waits
+# for regied to say it read it.
+regied_reload() { # extra lines
+	before=$(grep -c "reload: configuration read again" "$out/regied.log" || true)
+	regied_config "$@"
+	kill -HUP "$regied_pid"
+	deadline=$(($(date +%s) + 15))
+	until [ "$(grep -c "reload: configuration read again" "$out/regied.log" || true)" -gt "$before" ]; do
+		[ "$(date +%s)" -lt $deadline ] || die "regied did not reload within 15 s"
+		sleep 0.1
+	done
 }
 
 percentiles() { # sorted file of ms -> "p50 p99"
@@ -366,7 +394,7 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 		case $mix in
 		read) args="-u benchadmin -p bench-admin-pw -f $work/ids" ;;
 		search) args="-u benchadmin -p bench-admin-pw -f $work/names" ;;
-		list) args="-u benchadmin -p bench-admin-pw" ;;
+		list|list_uncached) args="-u benchadmin -p bench-admin-pw" ;;
 		workflow)
 			[ -n "$wf_ids" ] || { echo "bench: no cast for the workflow mix in this dataset" >&2; continue; }
 			args="-u $wf_referent -p demo-regie -W $wf_ids -U $wf_supervisor:demo-regie -A $wf_agent_login:demo-regie" ;;
@@ -376,23 +404,27 @@ for mix in $(echo "$mixes" | tr ',' ' '); do
 		# direct, direct, regied: a machine that drifts (autovacuum,
 		# the disk's cache, the tables the workflow grows) weighs on
 		# both sides alike.
-		rm -f "$work/regied.runs" "$work/regied.lat" "$work/direct.runs" "$work/direct.lat"
+		rm -f "$work/regied.runs" "$work/regied.lat" "$work/direct.runs" "$work/direct.lat" \
+		    "$work/regied.cache"
 		touch "$work/regied.lat" "$work/direct.lat"
+		same=${mix%_uncached}
+		[ "$mix" = "$same" ] || regied_reload "page_cache_size = 0"
 		for side in regied direct direct regied; do
 			if [ $side = regied ]; then
-				regied_slice "$mix" "$c" "$half" $args
+				regied_slice "$same" "$c" "$half" $args
 			else
-				pgbench_slice "$mix" "$c" "$half"
+				pgbench_slice "$same" "$c" "$half"
 			fi
 		done
+		[ "$mix" = "$same" ] || regied_reload
 		r_tps=$(tps_of "$work/regied.runs")
 		set -- $(latency_of "$work/regied.lat")
 		r_p50=$1
 		r_p99=$2
 		d_tps=$( [ -s "$work/direct.runs" ] && tps_of "$work/direct.runs" || echo -)
 		set -- $(latency_of "$work/direct.lat")
-		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$d_tps,$1,$2,$(ratio "$r_tps" "$d_tps"),$(ratio "$r_p99" "$2")" >> "$csv"
-		if [ "$mix" = list ]; then
+		echo "$mix,$c,$r_tps,$r_p50,$r_p99,$d_tps,$1,$2,$(ratio "$r_tps" "$d_tps"),$(ratio "$r_p99" "$2"),$(cached_of "$work/regied.cache")" >> "$csv"
+		if [ "$same" = list ]; then
 			for name in $(awk '{ print $2 }' "$work/regied.lat" | sort -u); do
 				set -- $(latency_of "$work/regied.lat" "$name") $(latency_of "$work/direct.lat" "$name")
 				echo "$mix,$c,$name,$1,$2,$3,$4,$(ratio "$1" "$3"),$(ratio "$2" "$4")"
@@ -404,20 +436,23 @@ done
 {
 	echo "Régie benchmark: scale $scale ($(sql "SELECT count(*) FROM assets") assets), each side ${half}s twice a measure, interleaved, $(nproc) cores"
 	echo
-	printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' mix clients \
-	    "regied tps" "p50 ms" "p99 ms" "direct tps" "p50 ms" "p99 ms" "tps x" "p99 x"
-	tail -n +2 "$csv" | tr ',' ' ' | while read -r m c a b d e f g h i; do
-		printf '%-9s %7s | %10s %9s %9s | %10s %9s %9s | %6s %6s\n' "$m" "$c" "$a" "$b" "$d" \
-		    "$e" "$f" "$g" "$h" "$i"
+	printf '%-13s %7s | %10s %9s %9s %6s | %10s %9s %9s | %6s %6s\n' mix clients \
+	    "regied tps" "p50 ms" "p99 ms" cached "direct tps" "p50 ms" "p99 ms" "tps x" "p99 x"
+	tail -n +2 "$csv" | tr ',' ' ' | while read -r m c a b d e f g h i k; do
+		printf '%-13s %7s | %10s %9s %9s %6s | %10s %9s %9s | %6s %6s\n' "$m" "$c" "$a" "$b" \
+		    "$d" "$k" "$e" "$f" "$g" "$h" "$i"
 	done
+	echo
+	echo "cached: the share of regied's calls answered from its page cache (system.stats)."
+
 	if [ "$(wc -l < "$screens_csv")" -gt 1 ]; then
 		echo
-		echo "The list mix by screen (latency of its first page, ms):"
+		echo "The list mixes by screen (latency of its first page, ms):"
 		echo
-		printf '%-9s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' mix clients screen \
+		printf '%-13s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' mix clients screen \
 		    "p50 ms" "p99 ms" "direct p50" "p99" "p50 x" "p99 x"
 		tail -n +2 "$screens_csv" | tr ',' ' ' | while read -r m c n a b d e f g; do
-			printf '%-9s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' "$m" "$c" "$n" \
+			printf '%-13s %7s  %-16s | %9s %9s | %9s %9s | %6s %6s\n' "$m" "$c" "$n" \
 			    "$a" "$b" "$d" "$e" "$f" "$g"
 		done
 	fi
