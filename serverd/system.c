@@ -40,6 +40,17 @@ static struct rv *roles_rv(unsigned mask)
 	return a;
 }
 
+/* A parameter every method of a kind takes, checked by the dispatcher. */
+static struct rv *optional_param(const char *name, const char *type)
+{
+	struct rv *p = rv_map();
+
+	rv_set_str(p, "name", name);
+	rv_set_str(p, "type", type);
+	rv_set_bool(p, "required", false);
+	return p;
+}
+
 static int system_describe(struct call *c)
 {
 	struct rv *r = rv_map(), *list = rv_array();
@@ -66,20 +77,10 @@ static int system_describe(struct call *c)
 			}
 			rv_push(params, p);
 		}
-		if (m->flags & M_MUTATES) {
-			struct rv *p = rv_map();
-			rv_set_str(p, "name", "request_key");
-			rv_set_str(p, "type", "string");
-			rv_set_bool(p, "required", false);
-			rv_push(params, p);
-		}
-		if (m->flags & M_PAGE) {
-			struct rv *p = rv_map();
-			rv_set_str(p, "name", "fresh");
-			rv_set_str(p, "type", "boolean");
-			rv_set_bool(p, "required", false);
-			rv_push(params, p);
-		}
+		if (m->flags & M_MUTATES)
+			rv_push(params, optional_param("request_key", "string"));
+		if (m->flags & M_PAGE)
+			rv_push(params, optional_param("fresh", "boolean"));
 		rv_set(entry, "params", params);
 		rv_push(list, entry);
 	}
