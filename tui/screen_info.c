@@ -14,12 +14,13 @@
 enum { INFO_ACTIONS(ACTION_ENUM) };
 static const struct action info_actions[] = { INFO_ACTIONS(ACTION_ROW) };
 
-enum { TAG_HELLO = 1, TAG_SESSION };
+enum { TAG_HELLO = 1, TAG_SESSION, TAG_STATS };
 
 struct info_screen {
 	struct screen base;
 	struct rv *hello;
 	struct rv *session;
+	struct rv *stats;	/* system.stats: admins only */
 	char *error;
 };
 
@@ -28,6 +29,8 @@ info_fetch(struct info_screen *is)
 {
 	app_call(&is->base, TAG_HELLO, "system.hello", NULL);
 	app_call(&is->base, TAG_SESSION, "session.info", NULL);
+	if (app.roles & ROLE_ADMIN)
+		app_call(&is->base, TAG_STATS, "system.stats", NULL);
 }
 
 static void
@@ -35,7 +38,8 @@ info_on_reply(struct screen *s, int tag, uint32_t id, const struct rv *error,
     const struct rv *result)
 {
 	struct info_screen *is = (struct info_screen *)s;
-	struct rv **slot = tag == TAG_HELLO ? &is->hello : &is->session;
+	struct rv **slot = tag == TAG_HELLO ? &is->hello :
+	    tag == TAG_STATS ? &is->stats : &is->session;
 
 	if (error != NULL) {
 		free(is->error);
@@ -112,6 +116,34 @@ info_line(int *row, int y, int h, int x, int w, const char *label, const char *v
 	(*row)++;
 }
 
+/* What the instance is doing, for an admin: its clients, its workers, and
+ * how much its page cache spares the database. */
+static void
+info_load(struct info_screen *is, int *row, int y, int h, int x, int w)
+{
+	const struct rv *st = is->stats;
+	int64_t hits = rv_path_int(st, "page_cache.hits", 0);
+	int64_t asked = hits + rv_path_int(st, "page_cache.misses", 0);
+	char buf[160];
+
+	if (st == NULL)
+		return;
+	xsnprintf(buf, sizeof buf, _("%lld (%lld with a session); %lld calls running on %lld workers"),
+	    (long long)rv_path_int(st, "connections", 0), (long long)rv_path_int(st, "sessions", 0),
+	    (long long)rv_path_int(st, "calls_in_flight", 0),
+	    (long long)rv_path_int(st, "workers", 0));
+	info_line(row, y, h, x, w, _("Connections"), buf);
+	if (!rv_path_bool(st, "page_cache.on", false))
+		xsnprintf(buf, sizeof buf, "%s", _("off"));
+	else
+		xsnprintf(buf, sizeof buf, _("on: %lld pages, %.1f of %.0f MiB; %lld%% of %lld pages "
+		    "from memory"), (long long)rv_path_int(st, "page_cache.pages", 0),
+		    rv_path_int(st, "page_cache.bytes", 0) / 1048576.0,
+		    rv_path_int(st, "page_cache.max_bytes", 0) / 1048576.0,
+		    asked > 0 ? (long long)(100 * hits / asked) : 0LL, (long long)asked);
+	info_line(row, y, h, x, w, _("Page cache"), buf);
+}
+
 static void
 info_draw(struct screen *s, int y, int x, int h, int w)
 {
@@ -134,6 +166,7 @@ info_draw(struct screen *s, int y, int x, int h, int w)
 	info_line(&row, y, h, x, w, _("Protocol"), is->hello != NULL ? buf : NULL);
 	info_line(&row, y, h, x, w, _("Instance"), rv_path_str(sess, "instance",
 	    rv_path_str(is->hello, "instance", NULL)));
+	info_load(is, &row, y, h, x, w);
 	row++;
 	xsnprintf(buf, sizeof buf, "%s (%s)", rv_path_str(app.user, "login", "?"),
 	    rv_path_str(app.user, "name", ""));
@@ -166,6 +199,7 @@ info_destroy(struct screen *s)
 
 	rv_free(is->hello);
 	rv_free(is->session);
+	rv_free(is->stats);
 	free(is->error);
 	free(is);
 }

@@ -35,10 +35,15 @@ wait_for_text "Audit log" 2
 wait_for_text "Server info" 2
 screen | head -n 1 | grep -q "admin  ● connected" || fail "user and state not on the top line"
 
-# Server info says what we talk to.
+# Server info says what we talk to, and to an admin what the instance
+# is doing: this client is one of its connections, with a session.
 keys main i
 wait_for_text "regied 0.1.0" 10
 wait_for_text "Session expires" 2
+wait_for_text "Page cache" 5
+screen | grep -qE "Connections +[1-9][0-9]* \([1-9][0-9]* with a session\); [0-9]+ calls running on 4 workers" ||
+    fail "Server info does not show the instance's connections"
+screen | grep -qE "Page cache +(on: [0-9]+ pages|off)" || fail "Server info does not show the page cache"
 keys main Escape
 wait_for_text "Hello," 5
 
@@ -58,6 +63,9 @@ wait_for_text "Hello, Véronique Lecomte (viewer)" 15 viewer
 expect_not "Audit log" viewer
 expect_not "Users " viewer
 wait_for_text "Server info" 2 viewer
+keys viewer i
+wait_for_text "Session expires" 10 viewer
+expect_not "Page cache" viewer
 keys viewer F10
 wait_for_text "[regie exited: 0]" 10 viewer
 
