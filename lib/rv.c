@@ -295,6 +295,24 @@ rv_set(struct rv *map, const char *key, struct rv *v)
 	return v;
 }
 
+bool
+rv_unset(struct rv *map, const char *key)
+{
+	struct rv_pair *p;
+	size_t at;
+
+	if (map->type != RV_MAP || (map->flags & RV_FROZEN))
+		abort();
+	if ((p = rv_find(map, key, strlen(key))) == NULL)
+		return false;
+	at = (size_t)(p - map->m.items);
+	free(p->key);
+	rv_free(p->val);
+	memmove(p, p + 1, (map->m.n - at - 1) * sizeof *p);
+	map->m.n--;
+	return true;
+}
+
 void
 rv_set_str(struct rv *map, const char *key, const char *s)
 {

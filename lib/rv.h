@@ -64,6 +64,9 @@ struct rv *rv_push(struct rv *array, struct rv *v);
 /* Sets key in a map, replacing (and freeing) an earlier value; takes
  * ownership of v. Returns v. */
 struct rv *rv_set(struct rv *map, const char *key, struct rv *v);
+/* Removes key and its value from a map, keeping the others' order;
+ * false when it was not there. */
+bool rv_unset(struct rv *map, const char *key);
 /* Shorthands for rv_set with a new scalar. */
 void rv_set_str(struct rv *map, const char *key, const char *s);   /* NULL sets nil */
 void rv_set_int(struct rv *map, const char *key, int64_t i);

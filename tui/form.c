@@ -537,6 +537,16 @@ form_clear_errors(struct form *f)
 	form_set_form_error(f, NULL);
 }
 
+bool
+form_ready(struct form *f)
+{
+	form_clear_errors(f);
+	if (form_validate(f))
+		return true;
+	app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+	return false;
+}
+
 /* Values. */
 
 static void

@@ -121,6 +121,9 @@ bool form_field_has(const struct form_field *fld, int64_t id);
  * returns true when all are good. */
 const char *form_check_field(struct form *f, struct form_field *fld);
 bool form_validate(struct form *f);
+/* Before a save: clears the server's last errors, validates, and says
+ * so on the message line when a field needs attention. */
+bool form_ready(struct form *f);
 /* A server error naming a field: shown on it, and the field focused.
  * Returns false when no field has that name. */
 bool form_set_error(struct form *f, const char *name, const char *message);

@@ -11,23 +11,12 @@ void form_screen_send(struct form_screen *fs, int tag, const char *method)
 
 	if (fs->saving)
 		return;
-	form_clear_errors(fs->form);
-	if (!form_validate(fs->form)) {
-		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+	if (!form_ready(fs->form))
 		return;
-	}
 	params = rv_map();
 	form_to_params(fs->form, params);
-	if (rv_get(params, "asset_id") != NULL && rv_get(params, "site_id") != NULL) {
-		struct rv *clean = rv_map();
-
-		for (uint32_t i = 0; i < params->m.n; i++) {
-			if (strcmp(params->m.items[i].key, "site_id") != 0)
-				rv_set(clean, params->m.items[i].key, rv_copy(params->m.items[i].val));
-		}
-		rv_free(params);
-		params = clean;
-	}
+	if (rv_get(params, "asset_id") != NULL)
+		rv_unset(params, "site_id");
 	if (fs->request_key == NULL)
 		fs->request_key = app_request_key();
 	rv_set_str(params, "request_key", fs->request_key);

@@ -215,11 +215,8 @@ aform_save(struct aform_screen *fs)
 
 	if (fs->saving)
 		return;
-	form_clear_errors(fs->form);
-	if (!form_validate(fs->form)) {
-		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+	if (!form_ready(fs->form))
 		return;
-	}
 	all = rv_map();
 	form_to_params(fs->form, all);
 	params = rv_map();

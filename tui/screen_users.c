@@ -593,25 +593,13 @@ uform_save(struct uform_screen *fs)
 
 	if (fs->saving)
 		return;
-	form_clear_errors(fs->form);
-	if (!form_validate(fs->form)) {
-		app_message(MSG_ERROR, "%s", _("Some fields need attention"));
+	if (!form_ready(fs->form))
 		return;
-	}
 	params = rv_map();
 	form_to_params(fs->form, params);
 	/* disabled is its own call (user.disable), after the update. */
 	if (fs->id != 0) {
-		struct rv *clean = rv_map();
-		size_t i;
-
-		for (i = 0; i < params->m.n; i++) {
-			if (strcmp(params->m.items[i].key, "disabled") != 0)
-				rv_set(clean, params->m.items[i].key,
-				    rv_copy(params->m.items[i].val));
-		}
-		rv_free(params);
-		params = clean;
+		rv_unset(params, "disabled");
 		rv_set_int(params, "id", fs->id);
 		rv_set_int(params, "version", fs->version);
 	}

@@ -427,11 +427,39 @@ test_xmalloc(void **state)
 	assert_int_equal(xsnprintf(buf, sizeof buf, "%d", 12), 2);
 }
 
+/* Taking a key out keeps the others, in their order, and frees what it
+ * held (valgrind and ASan see to that). */
+static void
+test_unset(void **state)
+{
+	struct rv *m = rv_map();
+	char *json;
+
+	(void)state;
+	rv_set_str(m, "login", "jmartin");
+	rv_push(rv_set(m, "sites", rv_array()), rv_int(4));
+	rv_set_bool(m, "disabled", true);
+	rv_set_int(m, "version", 3);
+	assert_true(rv_unset(m, "disabled"));
+	assert_false(rv_unset(m, "disabled"));
+	assert_true(rv_unset(m, "sites"));
+	json = rv_to_json(m);
+	assert_string_equal(json, "{\"login\": \"jmartin\", \"version\": 3}");
+	free(json);
+	assert_true(rv_unset(m, "version"));
+	assert_true(rv_unset(m, "login"));
+	assert_int_equal(rv_len(m), 0);
+	rv_set_int(m, "after", 1);
+	assert_int_equal(rv_path_int(m, "after", 0), 1);
+	rv_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_get),
+		cmocka_unit_test(test_unset),
 		cmocka_unit_test(test_equal_and_copy),
 		cmocka_unit_test(test_json_parse),
 		cmocka_unit_test(test_json_errors),
