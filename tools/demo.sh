@@ -95,12 +95,25 @@ cmd_start() {
 	if [ $fresh -eq 1 ]; then
 		rm -f "$demo/loaded" "$demo/admin"
 	fi
+	# The city as loaded is the demo data of its day: when the data
+	# changed since (a new module's requests or work orders), it is
+	# loaded again into a new database, or the demo would show empty
+	# screens for what the data now holds.
+	stamp=$(cat sql/demo/*.sql sql/demo/load.sh 2>/dev/null | cksum | cut -d' ' -f1)
+	if [ -f "$demo/loaded" ] && [ "$(cat "$demo/loaded")" != "$stamp" ]; then
+		echo "demo: the demo data changed since it was loaded: loading the city again" \
+		    "(what was changed in the demo is lost)"
+		stop_regied
+		psql_value "DROP DATABASE regie" >/dev/null
+		psql_value "CREATE DATABASE regie" >/dev/null
+		rm -f "$demo/loaded" "$demo/admin"
+	fi
 
 	./regied migrate -d "$conninfo"
 	if [ -f sql/demo/load.sh ] && [ ! -f "$demo/loaded" ]; then
 		echo "demo: loading the demo city"
 		REGIE_DEMO_CONNINFO=$conninfo sh sql/demo/load.sh "$conninfo"
-		: > "$demo/loaded"
+		echo "$stamp" > "$demo/loaded"
 	fi
 	if [ ! -f "$demo/admin" ]; then
 		if echo admin-demo | ./regied useradd -d "$conninfo" admin --role admin \

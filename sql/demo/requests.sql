@@ -22,11 +22,26 @@ SELECT row_number() OVER (ORDER BY u.id, us.site_id) - 1 AS k, u.id AS user_id, 
 FROM users u JOIN user_sites us ON us.user_id = u.id
 WHERE u.roles = ARRAY['referent'];
 
+-- What each request is about, in the order of the descriptions below:
+-- the kind of asset it is filed on (a leak on a room, a boiler on the
+-- boiler), so that the demo reads as a city would write it.
+CREATE TEMP TABLE demo_want AS
+SELECT ord::int AS n, code FROM unnest(ARRAY['room', 'room', 'room', 'building', 'room', 'floor',
+	'green_space', 'building', 'room', 'boiler', 'room', 'room']) WITH ORDINALITY AS t (code, ord);
+
+-- The asset: one of the wanted kind at the filer's site, else the site's
+-- building, else none (the request is on the site).
 CREATE TEMP TABLE demo_request AS
 SELECT i, f.user_id, f.name, f.site_id,
-	(SELECT a.id FROM assets a WHERE a.site_id = f.site_id AND a.status = 'in_service'
-	 ORDER BY a.id OFFSET (i * 7) % GREATEST(1, (SELECT count(*) FROM assets x
-	   WHERE x.site_id = f.site_id AND x.status = 'in_service')) LIMIT 1) AS asset_id,
+	COALESCE(
+	 (SELECT a.id FROM assets a JOIN asset_types t ON t.id = a.type_id
+	  WHERE a.site_id = f.site_id AND a.status = 'in_service' AND t.code = w.code
+	  ORDER BY a.id OFFSET (i * 7) % GREATEST(1, (SELECT count(*) FROM assets x
+	    JOIN asset_types tx ON tx.id = x.type_id WHERE x.site_id = f.site_id
+	    AND x.status = 'in_service' AND tx.code = w.code)) LIMIT 1),
+	 (SELECT a.id FROM assets a JOIN asset_types t ON t.id = a.type_id
+	  WHERE a.site_id = f.site_id AND a.status = 'in_service' AND t.code = 'building'
+	  ORDER BY a.id LIMIT 1)) AS asset_id,
 	(ARRAY['plumbing', 'electricity', 'heating', 'locksmith', 'carpentry', 'painting',
 	       'green_spaces', 'cleaning', 'plumbing', 'heating', 'electricity',
 	       'other'])[1 + i % 12] AS category,
@@ -49,7 +64,8 @@ SELECT i, f.user_id, f.name, f.site_id,
 	     WHEN i % 16 = 7 THEN 'duplicate' ELSE 'cancelled' END AS status,
 	date_trunc('minute', now()) - make_interval(hours => 7 * i) AS created
 FROM generate_series(1, 48) AS i
-JOIN demo_filer f ON f.k = i % (SELECT count(*) FROM demo_filer);
+JOIN demo_filer f ON f.k = i % (SELECT count(*) FROM demo_filer)
+JOIN demo_want w ON w.n = 1 + i % 12;
 
 INSERT INTO requests (number, status, category_id, service_id, asset_id, site_id, description,
 	urgency, requester_id, requester_name, contact, target_date, created_by, created, updated,
@@ -113,6 +129,27 @@ SELECT r.id, r.updated, CASE WHEN r.status = 'cancelled' THEN r.requester_id ELS
 	CASE r.status WHEN 'approved' THEN w.number WHEN 'duplicate' THEN o.number END
 FROM requests r LEFT JOIN work_orders w ON w.id = r.work_order_id
 LEFT JOIN requests o ON o.id = r.duplicate_of
+WHERE r.status <> 'submitted' ORDER BY r.updated, r.id;
+
+-- The audit log, as regied writes it: each filing, then each decision,
+-- with the request before and after. The filing's state is the request
+-- as it is now with what the decision changed put back.
+CREATE TEMP TABLE demo_filed AS
+SELECT r.id, request_snapshot(r.id) || jsonb_build_object('status', 'submitted',
+	'work_order_id', NULL, 'reason', '', 'question', '', 'duplicate_of', NULL,
+	'decided_by', NULL, 'decided', NULL, 'updated', r.created, 'version', 1) AS snapshot
+FROM requests r JOIN demo_request d ON d.request_id = r.id;
+
+INSERT INTO audit_log (at, user_id, method, entity, entity_id, before, after)
+SELECT d.created, d.user_id, 'request.submit', 'request', d.request_id, NULL, f.snapshot
+FROM demo_request d JOIN demo_filed f ON f.id = d.request_id ORDER BY d.created;
+
+INSERT INTO audit_log (at, user_id, method, entity, entity_id, before, after)
+SELECT r.updated, CASE WHEN r.status = 'cancelled' THEN r.requester_id ELSE r.decided_by END,
+	'request.' || CASE r.status WHEN 'approved' THEN 'approve' WHEN 'rejected' THEN 'reject'
+		WHEN 'needs_info' THEN 'needs_info' WHEN 'duplicate' THEN 'duplicate' ELSE 'cancel' END,
+	'request', r.id, f.snapshot, request_snapshot(r.id)
+FROM requests r JOIN demo_filed f ON f.id = r.id
 WHERE r.status <> 'submitted' ORDER BY r.updated, r.id;
 
 COMMIT;

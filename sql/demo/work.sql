@@ -167,26 +167,34 @@ UPDATE contractors SET active = false WHERE name = 'Atelier Bois et Fer';
 -- ---- work orders ----
 
 -- What each service works on, and what it uses.
-CREATE TEMP TABLE demo_job (service text, titles text[], parts text[], units text[], costs numeric[]);
+-- types: the kind of asset each title is about, title by title.
+CREATE TEMP TABLE demo_job (service text, titles text[], parts text[], units text[], costs numeric[],
+	types text[]);
 INSERT INTO demo_job VALUES
 	('BAT', '{"Fuite sur réseau d''eau froide","Remplacement de serrure","Radiateur froid","Prise électrique hors service","Porte coupe-feu à régler","Reprise de peinture","Contrôle de l''alarme incendie","Éclairage de secours défaillant","Robinet thermostatique à changer","Vitre cassée"}',
 	 '{"Joint fibre 20x27","Cylindre européen 30x30","Purgeur automatique","Prise 2P+T","Ferme-porte","Peinture acrylique blanche","Bloc autonome d''éclairage","Tête thermostatique","Vitrage feuilleté"}',
-	 '{u,u,u,u,u,l,u,u,m2}', '{2.40,38.00,12.50,6.80,89.00,14.20,46.00,24.90,65.00}'),
+	 '{u,u,u,u,u,l,u,u,m2}', '{2.40,38.00,12.50,6.80,89.00,14.20,46.00,24.90,65.00}',
+	 '{room,room,room,room,floor,room,alarm,emergency_light,room,room}'),
 	('EV', '{"Taille de haie","Tonte des pelouses","Élagage d''un arbre","Abattage d''un arbre dangereux","Plantation de massifs","Réparation de l''arrosage","Ramassage des feuilles","Désherbage des allées"}',
 	 '{"Plants de vivaces","Terreau","Goutteur","Tuyau PE 25","Paillage","Fil de débroussailleuse"}',
-	 '{u,l,u,m,m3,m}', '{3.20,0.45,0.80,1.10,42.00,0.35}'),
+	 '{u,l,u,m,m3,m}', '{3.20,0.45,0.80,1.10,42.00,0.35}',
+	 '{green_space,green_space,tree,tree,green_space,green_space,green_space,green_space}'),
 	('VOIRIE', '{"Nid-de-poule à reboucher","Bordure de trottoir descellée","Marquage au sol à refaire","Panneau de signalisation tordu","Affaissement de chaussée","Avaloir bouché"}',
 	 '{"Enrobé à froid","Bordure T2","Peinture routière","Panneau AB4","Grave ciment"}',
-	 '{kg,u,l,u,t}', '{0.65,18.50,9.80,120.00,48.00}'),
+	 '{kg,u,l,u,t}', '{0.65,18.50,9.80,120.00,48.00}',
+	 '{road_segment,road_segment,road_segment,road_segment,road_segment,road_segment}'),
 	('EP', '{"Lanterne éteinte","Candélabre heurté","Armoire d''éclairage en défaut","Remplacement de lampe par LED","Horloge astronomique à régler"}',
 	 '{"Module LED 40 W","Lampe SHP 100 W","Disjoncteur 16 A","Câble U1000 R2V 3G2,5","Horloge astronomique"}',
-	 '{u,u,u,m,u}', '{145.00,18.00,22.00,1.90,210.00}'),
+	 '{u,u,u,m,u}', '{145.00,18.00,22.00,1.90,210.00}',
+	 '{street_light,street_light,street_light,street_light,street_light}'),
 	('GARAGE', '{"Vidange et révision","Changement des plaquettes de frein","Crevaison","Contrôle technique","Batterie à remplacer","Entretien de tondeuse autoportée"}',
 	 '{"Huile moteur 5W30","Filtre à huile","Plaquettes de frein","Pneu 205/55 R16","Batterie 70 Ah"}',
-	 '{l,u,u,u,u}', '{8.90,11.50,54.00,86.00,118.00}'),
+	 '{l,u,u,u,u}', '{8.90,11.50,54.00,86.00,118.00}',
+	 '{vehicle,vehicle,vehicle,vehicle,vehicle,vehicle}'),
 	('PROPRETE', '{"Dépôt sauvage à enlever","Tags à effacer","Corbeilles à vider","Nettoyage après marché","Balayage mécanique"}',
 	 '{"Sacs poubelle 100 l","Produit anti-graffiti","Brosse de balayeuse"}',
-	 '{u,l,u}', '{0.30,24.00,75.00}');
+	 '{u,l,u}', '{0.30,24.00,75.00}',
+	 '{building,building,building,building,building}');
 
 -- What each work order is: service, place, dates and state, over the
 -- last 60 days in the order of their numbers. The oldest are mostly done
@@ -211,16 +219,17 @@ UPDATE demo_wo SET status = CASE age
 		WHEN x < 9 THEN 'closed' ELSE 'cancelled' END
 	ELSE CASE WHEN x < 1 THEN 'done' WHEN x = 8 THEN 'cancelled' ELSE 'closed' END END;
 
--- The assets each service looks after, numbered per service, to pick from.
+-- The assets each service looks after, numbered per service and kind, to
+-- pick from: a hedge to trim is a green space, a broken lamp a street
+-- light.
 CREATE TEMP TABLE demo_asset AS
-SELECT a.id, a.site_id, a.name, s.code AS service,
-	row_number() OVER (PARTITION BY a.service_id ORDER BY a.id) AS k,
-	count(*) OVER (PARTITION BY a.service_id) AS n
-FROM assets a JOIN services s ON s.id = a.service_id
+SELECT a.id, a.site_id, a.name, s.code AS service, t.code AS type,
+	row_number() OVER (PARTITION BY a.service_id, a.type_id ORDER BY a.id) AS k
+FROM assets a JOIN services s ON s.id = a.service_id JOIN asset_types t ON t.id = a.type_id
 WHERE a.status = 'in_service' AND s.code IN ('BAT', 'EV', 'VOIRIE', 'EP', 'GARAGE');
-CREATE INDEX ON demo_asset (service, k);
+CREATE INDEX ON demo_asset (service, type, k);
 CREATE TEMP TABLE demo_asset_count AS
-SELECT service, count(*) AS n FROM demo_asset GROUP BY service;
+SELECT service, type, count(*) AS n FROM demo_asset GROUP BY service, type;
 CREATE TEMP TABLE demo_site AS
 SELECT id, name, row_number() OVER (ORDER BY id) AS k, count(*) OVER () AS n FROM sites;
 ANALYZE demo_asset;
@@ -231,7 +240,9 @@ SELECT w.id, sv.id AS service_id, j.titles[1 + w.i % cardinality(j.titles)] AS t
 	COALESCE(a.name, si.name) AS place
 FROM demo_wo w JOIN services sv ON sv.code = w.service JOIN demo_job j ON j.service = w.service
 LEFT JOIN demo_asset_count ac ON ac.service = w.service
-LEFT JOIN demo_asset a ON a.service = w.service AND a.k = 1 + (hashint8extended(w.i, 34) & 2147483647) % ac.n
+	AND ac.type = j.types[1 + w.i % cardinality(j.titles)]
+LEFT JOIN demo_asset a ON a.service = w.service AND a.type = ac.type
+	AND a.k = 1 + (hashint8extended(w.i, 34) & 2147483647) % ac.n
 LEFT JOIN demo_site si ON a.id IS NULL AND si.k = 1 + w.i % (SELECT count(*) FROM sites);
 
 -- Who decides for a service: its first supervisor.
@@ -387,5 +398,15 @@ SELECT e.work_order_id, e.at, e.user_id, e.kind, e.status, e.note FROM (
 		'Doublon d''une autre demande'
 	FROM work_orders o JOIN demo_wo w ON w.id = o.id WHERE o.status = 'cancelled'
 ) AS e ORDER BY e.at, e.work_order_id;
+
+-- The audit row of each creation, as regied writes it: the work order as
+-- it was made, planned and without lines.
+INSERT INTO audit_log (at, user_id, method, entity, entity_id, before, after)
+SELECT o.created, o.created_by, 'workorder.create', 'workorder', o.id, NULL,
+	work_order_snapshot(o.id) || jsonb_build_object('status', 'planned', 'hold_reason', NULL,
+	'started', NULL, 'done_at', NULL, 'closed_at', NULL, 'closed_by', NULL, 'completion', '',
+	'cost_labour', NULL, 'cost_material', NULL, 'cost_services', NULL,
+	'updated', o.created, 'version', 1)
+FROM work_orders o JOIN demo_wo w ON w.id = o.id ORDER BY o.created, o.id;
 
 COMMIT;
