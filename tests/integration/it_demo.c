@@ -84,10 +84,36 @@ static int drop_demo(void **state)
 	return 0;
 }
 
+/* rows (aliased x, with number, asset_id and the text column) are each on
+ * the kind of asset kinds gives for their text, or on fallback; at least
+ * at_least on the very kind. */
+static void assert_on_their_kind(PGconn *pg, const char *what, const char *rows,
+    const char *text, const char *kinds, const char *fallback, long at_least)
+{
+	char *sql, *first;
+	long exact;
+
+	sql = xasprintf("SELECT x.number || ' ' || %s || ' on a ' || t.code FROM %s "
+	    "JOIN assets a ON a.id = x.asset_id JOIN asset_types t ON t.id = a.type_id "
+	    "JOIN %s ON %s LIKE k.text WHERE t.code NOT IN (k.kind, %s) ORDER BY x.id LIMIT 1",
+	    text, rows, kinds, text, fallback);
+	first = h_pg_value(pg, sql);
+	free(sql);
+	if (first != NULL)
+		fail_msg("%s: %s, the wrong kind of asset", what, first);
+	sql = xasprintf("SELECT 1 FROM %s JOIN assets a ON a.id = x.asset_id "
+	    "JOIN asset_types t ON t.id = a.type_id JOIN %s ON %s LIKE k.text "
+	    "WHERE t.code = k.kind", rows, kinds, text);
+	exact = h_pg_count(pg, sql);
+	free(sql);
+	if (exact < at_least)
+		fail_msg("%s: only %ld on the kind of asset they speak of, not %ld", what, exact,
+		    at_least);
+}
+
 static void test_the_city_holds_together(void **state)
 {
 	PGconn *pg = h_pg(demo_db);
-	char *first;
 
 	(void)state;
 	assert_int_equal(h_pg_count(pg, "SELECT 1 FROM requests"), 48);
@@ -100,32 +126,18 @@ static void test_the_city_holds_together(void **state)
 	h_assert_invariants(demo_db);
 
 	/* A leak is on a room, a boiler fault on the boiler: never on an
-	 * emergency light or a tree. */
-	first = h_pg_value(pg, "SELECT r.number || ' ' || r.description || ' on a ' || t.code "
-	    "FROM requests r JOIN assets a ON a.id = r.asset_id JOIN asset_types t ON t.id = a.type_id "
-	    "JOIN " REQUEST_KINDS " ON r.description LIKE k.text "
-	    "WHERE t.code NOT IN (k.kind, 'building') ORDER BY r.id LIMIT 1");
-	if (first != NULL)
-		fail_msg("a request on the wrong kind of asset: %s", first);
-	/* Most are on the very kind they speak of, not on the fallback. */
-	assert_true(h_pg_count(pg, "SELECT 1 FROM requests r JOIN assets a ON a.id = r.asset_id "
-	    "JOIN asset_types t ON t.id = a.type_id JOIN " REQUEST_KINDS
-	    " ON r.description LIKE k.text WHERE t.code = k.kind") >= 24);
-	/* Every request's text is one of those above. */
+	 * emergency light or a tree; most on the very kind they speak of,
+	 * not on their site's building. */
+	assert_on_their_kind(pg, "requests", "requests x", "x.description", REQUEST_KINDS,
+	    "'building'", 24);
+	/* Every request's text is one of those. */
 	assert_int_equal(h_pg_count(pg, "SELECT 1 FROM requests r WHERE NOT EXISTS "
 	    "(SELECT 1 FROM " REQUEST_KINDS " WHERE r.description LIKE k.text)"), 0);
-
-	/* The service's own work orders: a tree to prune is a tree. Those
+	/* The services' own work orders: a tree to prune is a tree. Those
 	 * made from requests carry the request's asset. */
-	first = h_pg_value(pg, "SELECT w.number || ' ' || w.title || ' on a ' || t.code "
-	    "FROM work_orders w JOIN assets a ON a.id = w.asset_id "
-	    "JOIN asset_types t ON t.id = a.type_id JOIN " WORK_KINDS " ON w.title LIKE k.text "
-	    "WHERE w.request_id IS NULL AND t.code <> k.kind ORDER BY w.id LIMIT 1");
-	if (first != NULL)
-		fail_msg("a work order on the wrong kind of asset: %s", first);
-	assert_true(h_pg_count(pg, "SELECT 1 FROM work_orders w JOIN assets a ON a.id = w.asset_id "
-	    "JOIN asset_types t ON t.id = a.type_id JOIN " WORK_KINDS " ON w.title LIKE k.text "
-	    "WHERE w.request_id IS NULL AND t.code = k.kind") >= 300);
+	assert_on_their_kind(pg, "work orders",
+	    "(SELECT * FROM work_orders WHERE request_id IS NULL) x", "x.title", WORK_KINDS,
+	    "k.kind", 300);
 	PQfinish(pg);
 }
 
