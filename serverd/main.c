@@ -87,14 +87,32 @@ int useradd_run(const char *conninfo, const char *login, unsigned roles, const c
 	buf_addc(&b, '}');
 	roles_lit = buf_detach_str(&b);
 	hash = auth_hash_password(password);
+	/* Two statements in one transaction: the audit's snapshot must see
+	 * the new row, which a query in the same statement as the INSERT
+	 * (a data-modifying WITH) does not. */
 	{
 		const char *values[4] = { login, name ? name : login, roles_lit, hash };
-		PGresult *res = PQexecParams(db,
-		    "WITH u AS (INSERT INTO users (login, name, roles, password_hash) "
-		    "VALUES ($1, $2, $3, $4) RETURNING id) "
-		    "SELECT regie_change(NULL, 'regied useradd', 'user', id, NULL, user_snapshot(id), "
-		    "'create', NULL, NULL, id) FROM u", 4, NULL, values, NULL, NULL, 0);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		PGresult *res;
+
+		PQclear(PQexec(db, "BEGIN"));
+		res = PQexecParams(db, "INSERT INTO users (login, name, roles, password_hash) "
+		    "VALUES ($1, $2, $3, $4) RETURNING id", 4, NULL, values, NULL, NULL, 0);
+		if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+			const char *id = PQgetvalue(res, 0, 0);
+			PGresult *audit = PQexecParams(db, "SELECT regie_change(NULL, 'regied useradd', "
+			    "'user', $1::bigint, NULL, user_snapshot($1::bigint), 'create', NULL, NULL, "
+			    "$1::bigint)", 1, NULL, &id, NULL, NULL, 0);
+			PGresult *commit = NULL;
+
+			if (PQresultStatus(audit) == PGRES_TUPLES_OK)
+				commit = PQexec(db, "COMMIT");
+			if (PQresultStatus(commit) == PGRES_COMMAND_OK)
+				rc = 0;
+			else
+				xsnprintf(err, errlen, "%s", PQerrorMessage(db));
+			PQclear(commit);
+			PQclear(audit);
+		} else {
 			const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 			if (sqlstate && strcmp(sqlstate, "23505") == 0)
 				xsnprintf(err, errlen, "the login '%s' is already taken", login);
@@ -103,9 +121,9 @@ int useradd_run(const char *conninfo, const char *login, unsigned roles, const c
 				    "'_' and '-' (2 to 64 characters)");
 			else
 				xsnprintf(err, errlen, "%s", PQerrorMessage(db));
-		} else {
-			rc = 0;
 		}
+		if (rc != 0)
+			PQclear(PQexec(db, "ROLLBACK"));
 		PQclear(res);
 	}
 	free(roles_lit);

@@ -148,6 +148,20 @@ static void test_failures_are_one_clear_line(void **state)
 	EXPECT(1, "'bob' is already taken", "pw-long-enough\n",
 	    "'%s/regied' useradd -d '%s' bob --role agent", regied, db);
 	EXPECT(1, "no password", "", "'%s/regied' useradd -d '%s' carl --role agent", regied, db);
+	/* The audit log holds the user as created, once: the refusals wrote
+	 * nothing. */
+	{
+		PGconn *pg = h_pg(db);
+		char *after = h_pg_value(pg, "SELECT (after->>'login') || ' ' || (after->>'name') || ' ' || "
+		    "(after->'roles')::text FROM audit_log WHERE method = 'regied useradd'");
+
+		assert_non_null(after);
+		assert_string_equal(after, "bob Bob Élu [\"agent\"]");
+		free(after);
+		assert_int_equal(h_pg_count(pg, "SELECT 1 FROM audit_log WHERE method = 'regied useradd'"),
+		    1);
+		PQfinish(pg);
+	}
 
 	conf = xasprintf("%s/bad.conf", getenv("REGIE_TEST_TMP") ? getenv("REGIE_TEST_TMP") : "/tmp");
 	f = fopen(conf, "w");
