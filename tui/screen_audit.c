@@ -661,8 +661,12 @@ screen_audit_detail_new(const struct rv *item)
 	free(title);
 	ds->head[0] = xasprintf("%s  %s", rv_path_str(item, "method", ""),
 	    time_format(rv_path_str(item, "at", ""), true, when, sizeof when));
-	ds->head[1] = xasprintf(_("By: %s (#%lld)"), rv_path_str(item, "user_login", "?"),
-	    (long long)rv_path_int(item, "user_id", 0));
+	/* regied useradd, on the server's command line, acts as no user. */
+	if (rv_path_int(item, "user_id", 0) == 0)
+		ds->head[1] = xstrdup(_("By: no user (the server's command line)"));
+	else
+		ds->head[1] = xasprintf(_("By: %s (#%lld)"), rv_path_str(item, "user_login", "?"),
+		    (long long)rv_path_int(item, "user_id", 0));
 	ds->head[2] = xasprintf(_("On: %s #%lld"), rv_path_str(item, "entity", "?"),
 	    (long long)rv_path_int(item, "entity_id", 0));
 	ds->head[3] = xstrdup(_("Fields marked * changed."));

@@ -134,4 +134,16 @@ keys main Escape
 wait_for_text "/update" 5
 keys main Escape
 wait_for_text "user.create" 5
+
+# The admin this test started with was made by regied useradd, as no
+# user: its row says so, and shows the account as created.
+keys main /
+typing main "useradd"
+keys main Enter
+wait_for_text "regied useradd" 5
+keys main Enter
+wait_for_text "By: no user (the server's command line)" 5
+screen | grep -qE "^\*login +admin" || fail "the user made by regied useradd is not shown as created"
+keys main Escape
+wait_for_text "/useradd" 5
 finish
