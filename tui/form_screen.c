@@ -17,11 +17,17 @@ void form_screen_send(struct form_screen *fs, int tag, const char *method)
 	form_to_params(fs->form, params);
 	if (rv_get(params, "asset_id") != NULL)
 		rv_unset(params, "site_id");
-	if (fs->request_key == NULL)
-		fs->request_key = app_request_key();
-	rv_set_str(params, "request_key", fs->request_key);
 	fs->saving = true;
-	fs->save_call = app_call(&fs->base, tag, method, params);
+	fs->save_call = form_save_call(&fs->base, &fs->request_key, tag, method, params);
+}
+
+uint32_t form_save_call(struct screen *s, char **request_key, int tag, const char *method,
+    struct rv *params)
+{
+	if (*request_key == NULL)
+		*request_key = app_request_key();
+	rv_set_str(params, "request_key", *request_key);
+	return app_call(s, tag, method, params);
 }
 
 void form_save_failed(struct form *f, char **request_key, const struct rv *error,

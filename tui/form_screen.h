@@ -29,6 +29,11 @@ bool form_screen_filing_key(struct form_screen *fs, int key, const char *questio
  * request_key is kept until a definite answer, so that sending again
  * after a dropped link cannot file twice. */
 void form_screen_send(struct form_screen *fs, int tag, const char *method);
+/* Sends a save with *request_key, made on the first try and kept for the
+ * retries (form_save_failed drops it on a definite answer); takes params.
+ * For any form sent with a key. */
+uint32_t form_save_call(struct screen *s, char **request_key, int tag, const char *method,
+    struct rv *params);
 /* The answer to the save: false when it is not the one awaited, or when
  * it failed (the errors are then on the form, retry saying that F2 is
  * safe after a dropped link); true when saved, the form then clean. */

@@ -244,12 +244,9 @@ aform_save(struct aform_screen *fs)
 		rv_set_int(params, "id", rv_path_int(fs->asset, "id", 0));
 		rv_set_int(params, "version", rv_path_int(fs->asset, "version", 0));
 	}
-	if (fs->request_key == NULL)
-		fs->request_key = app_request_key();
-	rv_set_str(params, "request_key", fs->request_key);
 	fs->saving = true;
-	fs->save_call = app_call(&fs->base, TAG_SAVE, fs->asset != NULL ? "asset.update" :
-	    "asset.create", params);
+	fs->save_call = form_save_call(&fs->base, &fs->request_key, TAG_SAVE,
+	    fs->asset != NULL ? "asset.update" : "asset.create", params);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "dialog.h"
 #include "draw.h"
 #include "form.h"
+#include "form_screen.h"
 #include "lineedit.h"
 #include "table.h"
 #include "tui.h"
@@ -603,12 +604,9 @@ uform_save(struct uform_screen *fs)
 		rv_set_int(params, "id", fs->id);
 		rv_set_int(params, "version", fs->version);
 	}
-	if (fs->request_key == NULL)
-		fs->request_key = app_request_key();
-	rv_set_str(params, "request_key", fs->request_key);
 	fs->saving = true;
-	fs->save_call = app_call(&fs->base, TAG_SAVE, fs->id != 0 ? "user.update" :
-	    "user.create", params);
+	fs->save_call = form_save_call(&fs->base, &fs->request_key, TAG_SAVE,
+	    fs->id != 0 ? "user.update" : "user.create", params);
 }
 
 static void
@@ -624,29 +622,21 @@ uform_saved(struct uform_screen *fs, const char *login)
 static void
 uform_failed(struct uform_screen *fs, const struct rv *error)
 {
-	const char *code = app_error_code(error), *field = app_error_field(error);
-	char *text = app_error_text(error);
+	const char *field = app_error_field(error);
 
-	if (strcmp(code, "unavailable") == 0) {
-		/* Maybe done, maybe not: the same request_key makes sending
-		 * again safe, so keep it and say so. */
-		form_set_form_error(fs->form, _("The link dropped before the answer. "
-		    "Press F2 to send again: it will not be done twice."));
-	} else if (field != NULL && form_set_error(fs->form, field, text)) {
-		free(fs->request_key);
-		fs->request_key = NULL;
-	} else if (strcmp(code, "conflict") == 0 && fs->id != 0) {
+	/* A conflict on no field of the form: someone saved this user
+	 * meanwhile. Everything else shows as any form's failed save. */
+	if (strcmp(app_error_code(error), "conflict") == 0 && fs->id != 0 &&
+	    (field == NULL || form_get(fs->form, field) == NULL)) {
 		free(fs->request_key);
 		fs->request_key = NULL;
 		dialog_confirm(&fs->base, DLG_CONFLICT, _("Changed meanwhile"),
 		    _("Someone else changed this user since you opened it. Load their "
 		    "version? (What you typed here is lost.)"));
-	} else {
-		free(fs->request_key);
-		fs->request_key = NULL;
-		form_set_form_error(fs->form, text);
+		return;
 	}
-	free(text);
+	form_save_failed(fs->form, &fs->request_key, error, _("The link dropped before the answer. "
+	    "Press F2 to send again: it will not be done twice."));
 }
 
 static void
