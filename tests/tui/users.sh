@@ -81,6 +81,17 @@ keys main Enter
 wait_for_text "Edit hfaure" 5
 keys main C-u
 typing main "Hélène Fauré-Lebrun"
+# Someone else saves this user meanwhile: the save says so and offers
+# their version, which replaces what was typed.
+psql "$conninfo" -qAt -c "update users set email = 'h.faure@verignac.fr', version = version + 1
+    where login = 'hfaure'" >/dev/null || fail "psql"
+keys main F2
+wait_for_text "Changed meanwhile" 10
+keys main y
+wait_for_text "h.faure@verignac.fr" 10
+expect_not "Fauré-Lebrun"
+keys main C-u
+typing main "Hélène Fauré-Lebrun"
 keys main F2
 wait_for_text "User hfaure saved" 10
 wait_for_text "Hélène Fauré-Lebrun" 5
